@@ -1,0 +1,90 @@
+"""LSTM and GRU sequence layers in NumPy, with backpropagation through time by hand.
+
+``layer(x, state=None)`` returns ``(outputs, state)`` for ``x (batch, time, input_size)``: outputs are
+``(batch, time, hidden)``; the state is ``(h, c)`` for an LSTM and ``h`` for a GRU, each ``(batch, hidden)``.
+``layer.forward`` also returns the cache that ``layer.backward`` needs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqlib import _checks
+from seqlib.numpy.cells import Recurrent, _add_dh
+
+
+class _Layer(Recurrent):
+    def __call__(self, x, state=None):
+        outputs, state, _ = self.forward(x, state)
+        return outputs, state
+
+    def forward(self, x, state=None):
+        """Run the whole sequence. Returns ``(outputs, state, cache)``."""
+        _checks.check_input(x, self.input_size, self.dtype, backend="numpy", owner=type(self).__name__)
+        B, T, _ = x.shape
+        state = self._state(state, B)
+        # The input's share of every gate does not depend on the state: one matmul for all steps,
+        # laid out time-major so that each step reads a contiguous block.
+        x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))
+        xw = (x_tm.reshape(T * B, -1) @ self.W_ih.T + self.b_ih).reshape(T, B, -1)
+        outputs = np.empty((T, B, self.hidden_size), self.dtype)
+        caches = []
+        for t in range(T):
+            state, outputs[t], cache = self._step(xw[t], state)
+            caches.append(cache)
+        return outputs.transpose(1, 0, 2), state, (x_tm, caches)
+
+    def backward(self, doutputs, dstate, cache):
+        """Backpropagation through time.
+
+        ``doutputs`` is the loss gradient for every output ``(batch, time, hidden)`` (or None when only the
+        final state reaches the loss); ``dstate`` the gradient for the final state (or None). Returns
+        ``(dx, dstate0, grads)``: gradients for the input, the initial state and every parameter.
+        """
+        x_tm, caches = cache
+        T, B, _ = x_tm.shape
+        if doutputs is not None and tuple(doutputs.shape) != (B, T, self.hidden_size):
+            raise ValueError(
+                f"{type(self).__name__}.backward: doutputs must have the outputs' shape "
+                f"{(B, T, self.hidden_size)}, got {tuple(doutputs.shape)}."
+            )
+        dstate = self._check_dstate(dstate, B)
+        dxw = np.empty((T, B, self.G * self.hidden_size), self.dtype)
+        dW_hh = np.zeros_like(self.W_hh)
+        db_hh = np.zeros_like(self.b_hh)
+        for t in reversed(range(T)):
+            if doutputs is not None:
+                dstate = _add_dh(self.CELL, dstate, doutputs[:, t])
+            dxw[t], dstate, dW, db = self._step_backward(dstate, caches[t])
+            dW_hh += dW
+            db_hh += db
+        dxw2d = dxw.reshape(T * B, -1)
+        dx = (dxw2d @ self.W_ih).reshape(T, B, -1).transpose(1, 0, 2)
+        grads = self._grads(dxw2d, x_tm.reshape(T * B, -1), dW_hh, db_hh)
+        return dx, dstate, grads
+
+
+class LSTM(_Layer):
+    """An LSTM over ``(batch, time, features)``.
+
+    ``LSTM(input_size, hidden_size, forget_bias=None, dtype=np.float64, seed=None)``; ``forget_bias=1.0``
+    starts the forget gate open (Jozefowicz et al. 2015).
+    """
+
+    CELL = "lstm"
+
+    def __init__(self, input_size, hidden_size, *, forget_bias=None, dtype=np.float64, seed=None):
+        super().__init__(input_size, hidden_size, dtype=dtype, seed=seed, forget_bias=forget_bias)
+
+
+class GRU(_Layer):
+    """A GRU over ``(batch, time, features)``.
+
+    ``GRU(input_size, hidden_size, reset_after=True, dtype=np.float64, seed=None)``; ``reset_after=True``
+    is torch.nn's and Keras's default, ``False`` is Cho et al.'s original and d2l's.
+    """
+
+    CELL = "gru"
+
+    def __init__(self, input_size, hidden_size, *, reset_after=True, dtype=np.float64, seed=None):
+        super().__init__(input_size, hidden_size, dtype=dtype, seed=seed, reset_after=reset_after)

@@ -1,0 +1,69 @@
+"""LSTM and GRU sequence layers as ``torch.nn.Module``s built from torch ops; autograd does the backward.
+
+``layer(x, state=None)`` returns ``(outputs, state)`` for ``x (batch, time, input_size)``: outputs are
+``(batch, time, hidden)``; the state is ``(h, c)`` for an LSTM and ``h`` for a GRU, each ``(batch, hidden)``.
+
+``impl`` chooses how the matmuls are arranged (the numbers are the same, the speed is not):
+``"hoisted"`` (default) computes the input's share of every gate for all time steps in one matmul before
+the loop and one fused recurrent matmul per step; ``"fused"`` does both matmuls inside the loop;
+``"per_gate"`` does a small matmul pair for each gate at each step, as the equations are written.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from seqlib.torch.cells import Recurrent
+
+
+class _Layer(Recurrent):
+    def forward(self, x, state=None):
+        self._check_x(x, sequence=True)
+        state = self._state(state, x.shape[0])
+        T = x.shape[1]
+        outputs = []
+        if self.impl == "per_gate":
+            for t in range(T):
+                state = self._step_per_gate(x[:, t], state)
+                outputs.append(state[0] if self.CELL == "lstm" else state)
+        else:
+            # The input's share of every gate does not depend on the state, so "hoisted" computes it for
+            # all steps in one large matmul, time-major so that each step reads a contiguous block.
+            x_tm = x.transpose(0, 1)
+            if self.impl == "hoisted":
+                xw = torch.nn.functional.linear(x_tm, self.W_ih, self.b_ih)
+            for t in range(T):
+                xw_t = xw[t] if self.impl == "hoisted" else torch.addmm(self.b_ih, x_tm[t], self.W_ih.T)
+                state = self._step(xw_t, state)
+                outputs.append(state[0] if self.CELL == "lstm" else state)
+        return torch.stack(outputs, dim=1), state
+
+
+class LSTM(_Layer):
+    """An LSTM over ``(batch, time, features)``, from torch ops.
+
+    ``LSTM(input_size, hidden_size, forget_bias=None, dtype=torch.float32, device=None, seed=None,
+    impl="hoisted")``; ``forget_bias=1.0`` starts the forget gate open (Jozefowicz et al. 2015).
+    """
+
+    CELL = "lstm"
+
+    def __init__(self, input_size, hidden_size, *, forget_bias=None, dtype=torch.float32, device=None,
+                 seed=None, impl="hoisted"):
+        super().__init__(input_size, hidden_size, dtype=dtype, device=device, seed=seed,
+                         forget_bias=forget_bias, impl=impl)
+
+
+class GRU(_Layer):
+    """A GRU over ``(batch, time, features)``, from torch ops.
+
+    ``GRU(input_size, hidden_size, reset_after=True, dtype=torch.float32, device=None, seed=None,
+    impl="hoisted")``; ``reset_after=True`` is torch.nn's and Keras's default, ``False`` Cho et al.'s and d2l's.
+    """
+
+    CELL = "gru"
+
+    def __init__(self, input_size, hidden_size, *, reset_after=True, dtype=torch.float32, device=None,
+                 seed=None, impl="hoisted"):
+        super().__init__(input_size, hidden_size, dtype=dtype, device=device, seed=seed,
+                         reset_after=reset_after, impl=impl)
