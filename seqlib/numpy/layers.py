@@ -26,7 +26,9 @@ class _Layer(Recurrent):
         # The input's share of every gate does not depend on the state: one matmul for all steps,
         # laid out time-major so that each step reads a contiguous block.
         x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))
-        xw = (x_tm.reshape(T * B, -1) @ self.W_ih.T + self.b_ih).reshape(T, B, -1)
+        xw = x_tm.reshape(T * B, -1) @ self.W_ih.T
+        xw += self.b_ih  # in place: a temporary of this size costs more than the matmul
+        xw = xw.reshape(T, B, -1)
         outputs = np.empty((T, B, self.hidden_size), self.dtype)
         caches = []
         for t in range(T):
