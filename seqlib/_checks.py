@@ -200,7 +200,4 @@ def check_param(owner: str, name: str, value, shape: tuple, dtype) -> None:
             )
         raise ValueError(f"{owner}.{name} must have shape {tuple(shape)}, got {tuple(value.shape)}.{hint}")
     if value.dtype != dtype:
-        raise TypeError(
-            f"{owner}.{name} must have dtype {dtype}, got {value.dtype}. "
-            f"Cast it to {_short(dtype)} first."
-        )
+        raise TypeError(f"{owner}.{name} must have dtype {dtype}, got {value.dtype}. Cast it to {_short(dtype)} first.")

@@ -29,8 +29,11 @@ class Interop:
         Remember that torch.nn keeps states as ``(num_layers, batch, hidden)``: seqlib's ``h`` is its ``h[0]``.
         """
         return convert.params_to_torch(
-            self.CELL, self.numpy_params(), reset_after=getattr(self, "reset_after", True),
-            batch_first=batch_first, as_cell=self.IS_CELL,
+            self.CELL,
+            self.numpy_params(),
+            reset_after=getattr(self, "reset_after", True),
+            batch_first=batch_first,
+            as_cell=self.IS_CELL,
         )
 
     @classmethod

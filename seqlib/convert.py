@@ -79,7 +79,10 @@ def torch_to_params(module, cell: str | None = None) -> tuple[str, dict, dict]:
     import torch
 
     kinds = {
-        torch.nn.LSTM: "lstm", torch.nn.LSTMCell: "lstm", torch.nn.GRU: "gru", torch.nn.GRUCell: "gru",
+        torch.nn.LSTM: "lstm",
+        torch.nn.LSTMCell: "lstm",
+        torch.nn.GRU: "gru",
+        torch.nn.GRUCell: "gru",
     }
     found = next((k for t, k in kinds.items() if type(module) is t), None)
     if found is None:
@@ -185,7 +188,7 @@ def keras_to_params(layer_or_weights, cell: str | None = None) -> tuple[str, dic
     kernel, recurrent = np.asarray(weights[0]), np.asarray(weights[1])
     H = recurrent.shape[0]
     G = recurrent.shape[1] // H if H else 0
-    if recurrent.ndim != 2 or G * H != recurrent.shape[1] or G not in (3, 4) or kernel.shape[1] != G * H:
+    if recurrent.ndim != 2 or recurrent.shape[1] != G * H or G not in (3, 4) or kernel.shape[1] != G * H:
         raise ValueError(
             f"{source} does not look like LSTM or GRU weights: kernel {kernel.shape}, recurrent_kernel "
             f"{recurrent.shape} (expected (I, G*H) and (H, G*H) with G = 4 for LSTM, 3 for GRU)."
@@ -247,8 +250,7 @@ def cs231n_to_params(Wx, Wh, b) -> dict:
     H, G = _hidden_and_gates(Wh.T)
     if Wh.ndim != 2 or G != 4 or Wx.shape[1] != 4 * H or b.shape != (4 * H,):
         raise ValueError(
-            f"CS231n LSTM weights are Wx (D, 4H), Wh (H, 4H), b (4H,); got Wx {Wx.shape}, Wh {Wh.shape}, "
-            f"b {b.shape}."
+            f"CS231n LSTM weights are Wx (D, 4H), Wh (H, 4H), b (4H,); got Wx {Wx.shape}, Wh {Wh.shape}, b {b.shape}."
         )
     src, dst = ORDER["lstm"]["cs231n"], ORDER["lstm"]["seqlib"]
     return {
@@ -274,8 +276,12 @@ def params_to_cs231n(params: dict) -> tuple:
 
 # d2l's names, per gate, in seqlib's letters. d2l computes X @ W_x? + H @ W_h? + b_?.
 D2L_NAMES = {
-    "lstm": {"i": ("W_xi", "W_hi", "b_i"), "f": ("W_xf", "W_hf", "b_f"),
-             "g": ("W_xc", "W_hc", "b_c"), "o": ("W_xo", "W_ho", "b_o")},
+    "lstm": {
+        "i": ("W_xi", "W_hi", "b_i"),
+        "f": ("W_xf", "W_hf", "b_f"),
+        "g": ("W_xc", "W_hc", "b_c"),
+        "o": ("W_xo", "W_ho", "b_o"),
+    },
     "gru": {"r": ("W_xr", "W_hr", "b_r"), "z": ("W_xz", "W_hz", "b_z"), "n": ("W_xh", "W_hh", "b_h")},
 }
 

@@ -27,8 +27,7 @@ class Recurrent(Interop):
 
     CELL: str
 
-    def __init__(self, input_size, hidden_size, *, dtype=np.float64, seed=None, forget_bias=None,
-                 reset_after=True):
+    def __init__(self, input_size, hidden_size, *, dtype=np.float64, seed=None, forget_bias=None, reset_after=True):
         dtype = _float_dtype(dtype)
         params = init_params(self.CELL, input_size, hidden_size, dtype=dtype, seed=seed, forget_bias=forget_bias)
         object.__setattr__(self, "input_size", int(input_size))
@@ -65,8 +64,10 @@ class Recurrent(Interop):
 
     def to_dtype(self, dtype):
         """A copy computing in ``dtype`` (e.g. np.float32)."""
-        return self._from_params({k: v.astype(dtype) for k, v in self.parameters().items()},
-                                 reset_after=getattr(self, "reset_after", True))
+        return self._from_params(
+            {k: v.astype(dtype) for k, v in self.parameters().items()},
+            reset_after=getattr(self, "reset_after", True),
+        )
 
     @classmethod
     def _from_params(cls, params, reset_after=True):
@@ -87,15 +88,23 @@ class Recurrent(Interop):
     def _state(self, state, batch):
         if state is None:
             return self.initial_state(batch)
-        _checks.check_state(state, self.CELL, batch, self.hidden_size, self.dtype,
-                            backend="numpy", owner=type(self).__name__)
+        _checks.check_state(
+            state, self.CELL, batch, self.hidden_size, self.dtype, backend="numpy", owner=type(self).__name__
+        )
         return tuple(state) if self.CELL == "lstm" else state
 
     def _check_dstate(self, dstate, batch):
         if dstate is None:
             return self.initial_state(batch)
-        _checks.check_state(dstate, self.CELL, batch, self.hidden_size, self.dtype,
-                            backend="numpy", owner=f"{type(self).__name__}.backward: dstate")
+        _checks.check_state(
+            dstate,
+            self.CELL,
+            batch,
+            self.hidden_size,
+            self.dtype,
+            backend="numpy",
+            owner=f"{type(self).__name__}.backward: dstate",
+        )
         return tuple(dstate) if self.CELL == "lstm" else dstate
 
     # -- one step, written for both cells ------------------------------------------------------------
@@ -134,8 +143,7 @@ class _Cell(Recurrent):
 
     def forward(self, x, state=None):
         """One step on ``x (batch, input_size)``. Returns ``(state, cache)``."""
-        _checks.check_input(x, self.input_size, self.dtype, backend="numpy", owner=type(self).__name__,
-                            sequence=False)
+        _checks.check_input(x, self.input_size, self.dtype, backend="numpy", owner=type(self).__name__, sequence=False)
         state = self._state(state, x.shape[0])
         new_state, _, cache = self._step(x @ self.W_ih.T + self.b_ih, state)
         return new_state, (x, cache)

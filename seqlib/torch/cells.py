@@ -34,15 +34,24 @@ class Recurrent(nn.Module, Interop):
 
     CELL: str
 
-    def __init__(self, input_size, hidden_size, *, dtype=torch.float32, device=None, seed=None,
-                 forget_bias=None, reset_after=True, impl="hoisted"):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        *,
+        dtype=torch.float32,
+        device=None,
+        seed=None,
+        forget_bias=None,
+        reset_after=True,
+        impl="hoisted",
+    ):
         super().__init__()
         dtype = _float_dtype(dtype)
         if impl not in IMPLS:
             raise ValueError(f"impl must be one of {IMPLS}, got {impl!r}.")
         # Drawn by NumPy so that seqlib.numpy and seqlib.torch start from the same weights for one seed.
-        params = init_params(self.CELL, input_size, hidden_size, dtype=np.float64, seed=seed,
-                             forget_bias=forget_bias)
+        params = init_params(self.CELL, input_size, hidden_size, dtype=np.float64, seed=seed, forget_bias=forget_bias)
         self.input_size, self.hidden_size, self.impl = int(input_size), int(hidden_size), impl
         if self.CELL == "gru":
             self.reset_after = bool(reset_after)
@@ -99,8 +108,9 @@ class Recurrent(nn.Module, Interop):
         return (h, h.clone()) if self.CELL == "lstm" else h
 
     def _check_x(self, x, sequence):
-        _checks.check_input(x, self.input_size, self.dtype, backend="torch", owner=type(self).__name__,
-                            sequence=sequence)
+        _checks.check_input(
+            x, self.input_size, self.dtype, backend="torch", owner=type(self).__name__, sequence=sequence
+        )
         if x.device != self.device:
             raise ValueError(
                 f"{type(self).__name__} lives on {self.device} but the input is on {x.device}; "
@@ -110,8 +120,9 @@ class Recurrent(nn.Module, Interop):
     def _state(self, state, batch):
         if state is None:
             return self.initial_state(batch)
-        _checks.check_state(state, self.CELL, batch, self.hidden_size, self.dtype,
-                            backend="torch", owner=type(self).__name__)
+        _checks.check_state(
+            state, self.CELL, batch, self.hidden_size, self.dtype, backend="torch", owner=type(self).__name__
+        )
         return tuple(state) if self.CELL == "lstm" else state
 
     # -- one step ----------------------------------------------------------------------------------
@@ -145,10 +156,20 @@ class LSTMCell(_Cell):
 
     CELL = "lstm"
 
-    def __init__(self, input_size, hidden_size, *, forget_bias=None, dtype=torch.float32, device=None,
-                 seed=None, impl="hoisted"):
-        super().__init__(input_size, hidden_size, dtype=dtype, device=device, seed=seed,
-                         forget_bias=forget_bias, impl=impl)
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        *,
+        forget_bias=None,
+        dtype=torch.float32,
+        device=None,
+        seed=None,
+        impl="hoisted",
+    ):
+        super().__init__(
+            input_size, hidden_size, dtype=dtype, device=device, seed=seed, forget_bias=forget_bias, impl=impl
+        )
 
 
 class GRUCell(_Cell):
@@ -157,7 +178,17 @@ class GRUCell(_Cell):
 
     CELL = "gru"
 
-    def __init__(self, input_size, hidden_size, *, reset_after=True, dtype=torch.float32, device=None,
-                 seed=None, impl="hoisted"):
-        super().__init__(input_size, hidden_size, dtype=dtype, device=device, seed=seed,
-                         reset_after=reset_after, impl=impl)
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        *,
+        reset_after=True,
+        dtype=torch.float32,
+        device=None,
+        seed=None,
+        impl="hoisted",
+    ):
+        super().__init__(
+            input_size, hidden_size, dtype=dtype, device=device, seed=seed, reset_after=reset_after, impl=impl
+        )

@@ -48,10 +48,20 @@ class LSTM(_Layer):
 
     CELL = "lstm"
 
-    def __init__(self, input_size, hidden_size, *, forget_bias=None, dtype=torch.float32, device=None,
-                 seed=None, impl="hoisted"):
-        super().__init__(input_size, hidden_size, dtype=dtype, device=device, seed=seed,
-                         forget_bias=forget_bias, impl=impl)
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        *,
+        forget_bias=None,
+        dtype=torch.float32,
+        device=None,
+        seed=None,
+        impl="hoisted",
+    ):
+        super().__init__(
+            input_size, hidden_size, dtype=dtype, device=device, seed=seed, forget_bias=forget_bias, impl=impl
+        )
 
 
 class GRU(_Layer):
@@ -63,7 +73,17 @@ class GRU(_Layer):
 
     CELL = "gru"
 
-    def __init__(self, input_size, hidden_size, *, reset_after=True, dtype=torch.float32, device=None,
-                 seed=None, impl="hoisted"):
-        super().__init__(input_size, hidden_size, dtype=dtype, device=device, seed=seed,
-                         reset_after=reset_after, impl=impl)
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        *,
+        reset_after=True,
+        dtype=torch.float32,
+        device=None,
+        seed=None,
+        impl="hoisted",
+    ):
+        super().__init__(
+            input_size, hidden_size, dtype=dtype, device=device, seed=seed, reset_after=reset_after, impl=impl
+        )
