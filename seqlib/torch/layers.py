@@ -20,20 +20,21 @@ class _Layer(Recurrent):
     def forward(self, x, state=None):
         self._check_x(x, sequence=True)
         state = self._state(state, x.shape[0])
-        T = x.shape[1]
         outputs = []
+        # unbind, not x[:, t]: autograd then gathers the per-step gradients once, instead of writing each
+        # step's gradient into a fresh zero tensor of the whole sequence's size (T times the memory traffic).
         if self.impl == "per_gate":
-            for t in range(T):
-                state = self._step_per_gate(x[:, t], state)
+            for x_t in x.unbind(1):
+                state = self._step_per_gate(x_t, state)
                 outputs.append(state[0] if self.CELL == "lstm" else state)
         else:
-            # The input's share of every gate does not depend on the state, so "hoisted" computes it for
-            # all steps in one large matmul, time-major so that each step reads a contiguous block.
-            x_tm = x.transpose(0, 1)
             if self.impl == "hoisted":
-                xw = torch.nn.functional.linear(x_tm, self.W_ih, self.b_ih)
-            for t in range(T):
-                xw_t = xw[t] if self.impl == "hoisted" else torch.addmm(self.b_ih, x_tm[t], self.W_ih.T)
+                # The input's share of every gate does not depend on the state: one large matmul for all
+                # steps, time-major so that each step reads a contiguous block.
+                steps = torch.nn.functional.linear(x.transpose(0, 1), self.W_ih, self.b_ih).unbind(0)
+            else:
+                steps = (torch.addmm(self.b_ih, x_t, self.W_ih.T) for x_t in x.unbind(1))
+            for xw_t in steps:
                 state = self._step(xw_t, state)
                 outputs.append(state[0] if self.CELL == "lstm" else state)
         return torch.stack(outputs, dim=1), state
