@@ -15,9 +15,12 @@ import numpy
 # How to write the suggested fix in each backend.
 _SWAP = {"numpy": "np.swapaxes(x, 0, 1)", "torch": "x.transpose(0, 1)"}
 _ADD_BATCH = {"numpy": "x[None]", "torch": "x.unsqueeze(0)"}
-_TO_FLOAT = {"numpy": "x.astype(np.float64)", "torch": "x.double()"}
+_TO_FLOAT = {"numpy": "x.astype(np.{})", "torch": "x.to(torch.{})"}
 _ZEROS_LIKE = {"numpy": "np.zeros_like(h)", "torch": "torch.zeros_like(h)"}
 _RECAST = {"numpy": "layer.to_dtype(np.{})", "torch": "layer.to(torch.{})"}
+_KIND = {"numpy": "numpy array", "torch": "torch tensor"}
+_CONVERT = {"numpy": "x.detach().cpu().numpy()", "torch": "torch.from_numpy(x)"}
+_OTHER = {"numpy": "torch", "torch": "numpy"}
 
 
 def check_size(name: str, value) -> int:
@@ -30,6 +33,15 @@ def check_size(name: str, value) -> int:
             f"(the course's examples use 8 to 128)."
         )
     return int(value)
+
+
+def check_flag(name: str, value) -> None:
+    """A flag such as reset_after must be a bool: bool("False") is True, a silent wrong choice."""
+    if not isinstance(value, (bool, numpy.bool_)):
+        raise TypeError(
+            f"{name} must be True or False, got {value!r} of type {type(value).__name__}; "
+            f"a string such as 'False' would count as True."
+        )
 
 
 def _describe(a) -> str:
@@ -49,11 +61,11 @@ def _is_float(dtype) -> bool:
 def check_dtype(what: str, a, dtype, *, backend: str, owner: str) -> None:
     """Floating and equal to the layer's dtype: mixing float32 and float64 would silently upcast."""
     if not _is_float(a.dtype):
-        hint = ""
-        if "int" in str(a.dtype):
+        hint = f" Cast it, e.g. {_TO_FLOAT[backend].format(_short(dtype))}."
+        if what == "input" and "int" in str(a.dtype):
             hint = (
                 " Token ids go through an embedding first (seqlib's Seq2Seq does that); "
-                f"real-valued data only needs a cast, e.g. {_TO_FLOAT[backend]}."
+                f"real-valued data only needs a cast, e.g. {_TO_FLOAT[backend].format(_short(dtype))}."
             )
         raise TypeError(f"{owner} expects a floating-point {what} ({dtype}), got dtype {a.dtype}.{hint}")
     if a.dtype != dtype:
@@ -61,6 +73,28 @@ def check_dtype(what: str, a, dtype, *, backend: str, owner: str) -> None:
             f"{owner} holds {dtype} parameters but the {what} is {a.dtype}; seqlib does not cast silently. "
             f"Cast the {what} to {dtype}, or convert the layer with {_RECAST[backend].format(_short(a.dtype))}."
         )
+
+
+def _is_backend_array(a, backend: str) -> bool:
+    if backend == "numpy":
+        return isinstance(a, numpy.ndarray)
+    import torch
+
+    return isinstance(a, torch.Tensor)
+
+
+def check_kind(what: str, a, dtype, *, backend: str, owner: str) -> None:
+    """seqlib.numpy takes numpy arrays, seqlib.torch torch tensors: a mix-up would fail deep inside a matmul."""
+    if _is_backend_array(a, backend):
+        return
+    kind, other = _KIND[backend], _OTHER[backend]
+    if _is_backend_array(a, other):
+        raise TypeError(
+            f"{owner} is a seqlib.{backend} object and expects a {kind} as {what}, got a {_KIND[other]}. "
+            f"Convert it with {_CONVERT[backend]}, or use the seqlib.{other} class of the same name."
+        )
+    build = f"np.asarray(x, dtype=np.{_short(dtype)})" if backend == "numpy" else f"torch.tensor(x, dtype={dtype})"
+    raise TypeError(f"{owner} expects a {kind} as {what}, got {type(a).__name__}. Build one with {build}.")
 
 
 def check_finite(what: str, a, *, backend: str, owner: str) -> None:
@@ -83,9 +117,7 @@ def check_finite(what: str, a, *, backend: str, owner: str) -> None:
 
 def check_input(x, input_size: int, dtype, *, backend: str, owner: str, sequence: bool = True) -> None:
     """x is (batch, time, input_size) for a layer, (batch, input_size) for a cell."""
-    if not hasattr(x, "shape") or not hasattr(x, "dtype"):
-        kind = "numpy array" if backend == "numpy" else "torch tensor"
-        raise TypeError(f"{owner} expects a {kind} as input, got {type(x).__name__}.")
+    check_kind("input", x, dtype, backend=backend, owner=owner)
     if x.dtype == object:
         raise TypeError(
             f"{owner} expects a floating-point array, got dtype object (often a ragged list of sequences "
@@ -158,11 +190,18 @@ def check_state(state, cell: str, batch: int, hidden_size: int, dtype, *, backen
                 f"c = {_ZEROS_LIKE[backend]} is the usual start."
             )
         if len(state) != 2:
-            raise TypeError(f"{owner} state must be a tuple (h, c), got a {type(state).__name__} of {len(state)}.")
+            raise TypeError(
+                f"{owner} state must be a tuple (h, c) of two arrays, got a {type(state).__name__} of "
+                f"{len(state)}. Pass exactly the (h, c) pair an LSTM returns; a GRU state would be h alone."
+            )
         parts = {"h": state[0], "c": state[1]}
     for name, a in parts.items():
-        if not hasattr(a, "shape"):
-            raise TypeError(f"{owner} state {name} must be an array, got {type(a).__name__}.")
+        if a is None:
+            raise TypeError(
+                f"{owner} state {name} is None; it must be an array of shape (batch, hidden) = ({batch}, "
+                f"{hidden_size}). Start from zeros with {name} = {_ZEROS_LIKE[backend]}, or pass state=None."
+            )
+        check_kind(f"state {name}", a, dtype, backend=backend, owner=owner)
         if a.ndim == 3 and a.shape[0] == 1 and tuple(a.shape[1:]) == (batch, hidden_size):
             raise ValueError(
                 f"{owner} state {name} must be (batch, hidden) = ({batch}, {hidden_size}), got "
@@ -189,8 +228,8 @@ def check_state(state, cell: str, batch: int, hidden_size: int, dtype, *, backen
 
 def check_param(owner: str, name: str, value, shape: tuple, dtype) -> None:
     """Assigning a weight: right shape and dtype, or a message naming the layout."""
-    if not hasattr(value, "shape"):
-        raise TypeError(f"{owner}.{name} must be an array of shape {shape}, got {type(value).__name__}.")
+    backend = "numpy" if isinstance(dtype, numpy.dtype) else "torch"
+    check_kind(name, value, dtype, backend=backend, owner=owner)
     if tuple(value.shape) != tuple(shape):
         hint = ""
         if len(shape) == 2 and tuple(value.shape) == (shape[1], shape[0]):

@@ -167,3 +167,16 @@ def test_torch_layers_train_with_an_optimizer():
         losses.append(loss.item())
     assert losses[-1] < 0.2 * losses[0]
     assert {n for n, _ in layer.named_parameters()} == {"W_ih", "W_hh", "b_ih", "b_hh"}
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device; seqlib.torch never requires one")
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_cuda_matches_cpu(cell):
+    cpu = {"lstm": sto.LSTM, "gru": sto.GRU}[cell](5, 7, seed=0, dtype=torch.float64)
+    gpu = {"lstm": sto.LSTM, "gru": sto.GRU}[cell](5, 7, seed=0, dtype=torch.float64, device="cuda")
+    assert gpu.W_ih.device.type == "cuda"
+    x = torch.randn(3, 4, 5, dtype=torch.float64)
+    out_cpu, _ = cpu(x)
+    out_gpu, state = gpu(x.cuda())
+    assert all(s.device.type == "cuda" for s in as_tuple(state))
+    np.testing.assert_allclose(out_gpu.cpu().detach().numpy(), out_cpu.detach().numpy(), atol=1e-10)

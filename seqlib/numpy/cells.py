@@ -16,7 +16,13 @@ from seqlib.numpy import functional as F
 
 
 def _float_dtype(dtype):
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"dtype must be a NumPy floating-point type such as np.float64 or np.float32, got {dtype!r}. "
+            f"seqlib.numpy computes with NumPy dtypes; torch dtypes belong to seqlib.torch."
+        ) from None
     if not np.issubdtype(dt, np.floating):
         raise TypeError(f"dtype must be a floating-point type such as np.float64 or np.float32, got {dt}.")
     return dt
@@ -29,6 +35,7 @@ class Recurrent(Interop):
 
     def __init__(self, input_size, hidden_size, *, dtype=np.float64, seed=None, forget_bias=None, reset_after=True):
         dtype = _float_dtype(dtype)
+        _checks.check_flag("reset_after", reset_after)
         params = init_params(self.CELL, input_size, hidden_size, dtype=dtype, seed=seed, forget_bias=forget_bias)
         object.__setattr__(self, "input_size", int(input_size))
         object.__setattr__(self, "hidden_size", int(hidden_size))

@@ -45,11 +45,16 @@ class _Layer(Recurrent):
         """
         x_tm, caches = cache
         T, B, _ = x_tm.shape
-        if doutputs is not None and tuple(doutputs.shape) != (B, T, self.hidden_size):
-            raise ValueError(
-                f"{type(self).__name__}.backward: doutputs must have the outputs' shape "
-                f"{(B, T, self.hidden_size)}, got {tuple(doutputs.shape)}."
-            )
+        if doutputs is not None:
+            owner = f"{type(self).__name__}.backward"
+            _checks.check_kind("doutputs", doutputs, self.dtype, backend="numpy", owner=owner)
+            if tuple(doutputs.shape) != (B, T, self.hidden_size):
+                raise ValueError(
+                    f"{owner}: doutputs must have the outputs' shape {(B, T, self.hidden_size)}, "
+                    f"got {tuple(doutputs.shape)}. Pass None when only the final state reaches the loss."
+                )
+            _checks.check_dtype("doutputs", doutputs, self.dtype, backend="numpy", owner=owner)
+            _checks.check_finite("doutputs", doutputs, backend="numpy", owner=owner)
         dstate = self._check_dstate(dstate, B)
         dxw = np.empty((T, B, self.G * self.hidden_size), self.dtype)
         dW_hh = np.zeros_like(self.W_hh)

@@ -49,7 +49,11 @@ class Recurrent(nn.Module, Interop):
         super().__init__()
         dtype = _float_dtype(dtype)
         if impl not in IMPLS:
-            raise ValueError(f"impl must be one of {IMPLS}, got {impl!r}.")
+            raise ValueError(
+                f"impl must be one of {IMPLS}, got {impl!r}. They compute the same numbers at different "
+                f"speeds; leave the default 'hoisted' unless you are comparing them."
+            )
+        _checks.check_flag("reset_after", reset_after)
         # Drawn by NumPy so that seqlib.numpy and seqlib.torch start from the same weights for one seed.
         params = init_params(self.CELL, input_size, hidden_size, dtype=np.float64, seed=seed, forget_bias=forget_bias)
         self.input_size, self.hidden_size, self.impl = int(input_size), int(hidden_size), impl

@@ -26,7 +26,7 @@ def lstm_gates(a_i, a_f, a_g, a_o, c_prev):
 
 def lstm_step(xw, h_prev, c_prev, W_hh, b_hh):
     """One LSTM step with one recurrent matmul for all four gates. Returns ``(h, c)``."""
-    return lstm_gates(*torch.addmm(xw + b_hh, h_prev, W_hh.T).chunk(4, dim=1), c_prev)
+    return lstm_gates(*(torch.addmm(xw, h_prev, W_hh.T) + b_hh).chunk(4, dim=1), c_prev)
 
 
 def lstm_step_per_gate(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
