@@ -57,8 +57,8 @@ def _expect_cell(cell: str, found: str, source: str) -> None:
         want, got = cell.upper(), found.upper()
         raise TypeError(
             f"expected {want} weights but {source} holds {got} weights ({GATES.get(found, '?')} gate blocks, "
-            f"an {want} has {GATES[cell]}). Use seqlib's {got} class for them, or convert the model with "
-            f"seqlib.convert.lstm_to_gru / gru_to_lstm (weights cannot be carried over)."
+            f"{'an' if cell == 'lstm' else 'a'} {want} has {GATES[cell]}). Use seqlib's {got} class for them, "
+            f"or convert the model with seqlib.convert.lstm_to_gru / gru_to_lstm (weights cannot be carried over)."
         )
 
 
@@ -105,7 +105,10 @@ def torch_to_params(module, cell: str | None = None) -> tuple[str, dict, dict]:
                 f"Convert each direction into its own layer and reverse the input for the backward one."
             )
         if getattr(module, "proj_size", 0):
-            raise ValueError(f"torch.nn.LSTM with proj_size={module.proj_size} has no seqlib equivalent.")
+            raise ValueError(
+                f"torch.nn.LSTM with proj_size={module.proj_size} has no seqlib equivalent: seqlib's h has "
+                f"hidden_size units. Use a torch.nn.LSTM with proj_size=0 (the default)."
+            )
     suffix = "" if is_cell else "_l0"
     params = {}
     for name, torch_name in zip(PARAM_NAMES, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), strict=True):
@@ -155,7 +158,10 @@ def keras_to_params(layer_or_weights, cell: str | None = None) -> tuple[str, dic
 
     Returns ``(cell, params, options)`` with ``options["reset_after"]`` for a GRU. A layer whose activations
     are not tanh/sigmoid, or that runs backwards, is refused: seqlib would silently compute something else.
+    So is a GRU weight list without a bias: the GRU variant shows only in the bias's shape, (2, 3H) when
+    ``reset_after``; pass the layer instead, which knows.
     """
+    layer_reset_after = None  # a layer knows its GRU variant; a weight list shows it only in the bias's shape
     if isinstance(layer_or_weights, (list, tuple)):
         weights, source = list(layer_or_weights), "the Keras weight list"
     else:
@@ -175,11 +181,13 @@ def keras_to_params(layer_or_weights, cell: str | None = None) -> tuple[str, dic
         if acts != ("tanh", "sigmoid"):
             raise ValueError(
                 f"seqlib's cells use activation='tanh' and recurrent_activation='sigmoid'; this Keras {name} "
-                f"uses activation={acts[0]!r}, recurrent_activation={acts[1]!r}."
+                f"uses activation={acts[0]!r}, recurrent_activation={acts[1]!r}. Build the Keras layer with the "
+                f"defaults to convert it."
             )
         if layer.go_backwards:
             raise ValueError(f"the Keras {name} has go_backwards=True; reverse the input's time axis instead.")
         weights, source = layer.get_weights(), f"the Keras {name} layer"
+        layer_reset_after = getattr(layer, "reset_after", None)
     if len(weights) not in (2, 3):
         raise ValueError(
             f"a Keras LSTM/GRU weight list is [kernel, recurrent_kernel, bias] (or 2 arrays without bias), "
@@ -198,10 +206,21 @@ def keras_to_params(layer_or_weights, cell: str | None = None) -> tuple[str, dic
         _expect_cell(cell, found, source)
     dtype = kernel.dtype
     bias = np.asarray(weights[2]) if len(weights) == 3 else np.zeros(G * H, dtype)
-    reset_after = bias.ndim == 2
-    if reset_after and found == "lstm":
+    if bias.ndim == 2 and found == "lstm":
         raise ValueError(f"{source}: an LSTM bias is (4H,), got {bias.shape}.")
-    b_ih, b_hh = (bias[0], bias[1]) if reset_after else (bias, np.zeros_like(bias))
+    # Only the bias's shape tells the two GRU variants apart in a weight list. Without a bias (use_bias=False)
+    # they still compute different things, so the variant must come from the layer, never be guessed.
+    if found == "gru" and len(weights) == 2:
+        if layer_reset_after is None:
+            raise ValueError(
+                f"{source} has no bias, so it does not say whether the GRU resets after the recurrent matmul "
+                f"(reset_after=True, Keras's default) or before it; the two compute different outputs. "
+                f"Pass the Keras GRU layer itself instead of its get_weights() list."
+            )
+        reset_after = bool(layer_reset_after)
+    else:
+        reset_after = bias.ndim == 2
+    b_ih, b_hh = (bias[0], bias[1]) if bias.ndim == 2 else (bias, np.zeros_like(bias))
     src = ORDER[found]["keras"]
     dst = ORDER[found]["seqlib"]
     params = {
@@ -247,8 +266,8 @@ def params_to_keras(cell: str, params: dict, *, reset_after: bool = True, **laye
 def cs231n_to_params(Wx, Wh, b) -> dict:
     """CS231n's ``lstm_step_forward`` weights ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)``, gates i, f, o, g."""
     Wx, Wh, b = np.asarray(Wx), np.asarray(Wh), np.asarray(b)
-    H, G = _hidden_and_gates(Wh.T)
-    if Wh.ndim != 2 or G != 4 or Wx.shape[1] != 4 * H or b.shape != (4 * H,):
+    H = Wh.shape[0] if Wh.ndim == 2 else 0
+    if H == 0 or Wx.ndim != 2 or Wh.shape != (H, 4 * H) or Wx.shape[1] != 4 * H or b.shape != (4 * H,):
         raise ValueError(
             f"CS231n LSTM weights are Wx (D, 4H), Wh (H, 4H), b (4H,); got Wx {Wx.shape}, Wh {Wh.shape}, b {b.shape}."
         )
@@ -296,6 +315,15 @@ def d2l_to_params(d2l: dict, cell: str) -> dict:
     if missing:
         raise ValueError(f"a d2l {cell.upper()} needs the arrays {sorted(d2l_names(cell))}; missing {missing}.")
     order = ORDER[cell]["seqlib"]
+    I, H = np.shape(d2l[names[order[0]][0]]) if np.ndim(d2l[names[order[0]][0]]) == 2 else (0, 0)
+    expected = {"W_x": (I, H), "W_h": (H, H), "b": (H,)}
+    for g in order:
+        for kind, name in zip(expected, names[g], strict=True):
+            if H == 0 or np.shape(d2l[name]) != expected[kind]:
+                raise ValueError(
+                    f"d2l's {cell.upper()} arrays are W_x? (inputs, hiddens), W_h? (hiddens, hiddens), b_? "
+                    f"(hiddens,); got {name} of shape {np.shape(d2l[name])} (expected {expected[kind]})."
+                )
     W_x = [np.asarray(d2l[names[g][0]]).T for g in order]
     W_h = [np.asarray(d2l[names[g][1]]).T for g in order]
     b = np.concatenate([np.asarray(d2l[names[g][2]]).reshape(-1) for g in order])

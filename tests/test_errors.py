@@ -433,3 +433,16 @@ def test_numpy_backward_checks_doutputs(doutputs, exc, words):
     with pytest.raises(exc) as info:
         layer.backward(doutputs, None, cache)
     assert all(w in str(info.value) for w in words), str(info.value)
+
+
+def test_cs231n_and_d2l_shapes_are_checked():
+    from seqlib import convert
+
+    with pytest.raises(ValueError, match="Wx \\(D, 4H\\)"):
+        convert.cs231n_to_params(np.zeros((3, 8)), np.zeros(8), np.zeros(8))
+    with pytest.raises(ValueError, match="Wx \\(D, 4H\\)"):
+        convert.cs231n_to_params(np.zeros((3, 8)), np.zeros((0, 0)), np.zeros(8))
+    d2l = convert.params_to_d2l(snp.LSTM(3, 2, seed=0).parameters(), "lstm")
+    d2l["W_hf"] = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="W_hf"):
+        convert.d2l_to_params(d2l, "lstm")
