@@ -15,11 +15,14 @@ from seqlib.numpy.cells import Recurrent, _add_dh
 
 class _Layer(Recurrent):
     def __call__(self, x, state=None):
-        outputs, state, _ = self.forward(x, state)
+        outputs, state, _ = self._run(x, state, keep_cache=False)
         return outputs, state
 
     def forward(self, x, state=None):
         """Run the whole sequence. Returns ``(outputs, state, cache)``."""
+        return self._run(x, state, keep_cache=True)
+
+    def _run(self, x, state, keep_cache):
         _checks.check_input(x, self.input_size, self.dtype, backend="numpy", owner=type(self).__name__)
         B, T, _ = x.shape
         state = self._state(state, B)
@@ -33,7 +36,8 @@ class _Layer(Recurrent):
         caches = []
         for t in range(T):
             state, outputs[t], cache = self._step(xw[t], state)
-            caches.append(cache)
+            if keep_cache:  # kept only for a backward pass: holding every step's gates costs time too
+                caches.append(cache)
         return outputs.transpose(1, 0, 2), state, (x_tm, caches)
 
     def backward(self, doutputs, dstate, cache):
