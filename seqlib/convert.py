@@ -55,10 +55,11 @@ def _cell_of_gates(n_gates: int) -> str:
 def _expect_cell(cell: str, found: str, source: str) -> None:
     if cell != found:
         want, got = cell.upper(), found.upper()
+        article = "an" if cell == "lstm" else "a"
         raise TypeError(
             f"expected {want} weights but {source} holds {got} weights ({GATES.get(found, '?')} gate blocks, "
-            f"{'an' if cell == 'lstm' else 'a'} {want} has {GATES[cell]}). Use seqlib's {got} class for them, "
-            f"or convert the model with seqlib.convert.lstm_to_gru / gru_to_lstm (weights cannot be carried over)."
+            f"{article} {want} has {GATES[cell]}). Use seqlib's {got} class for them: the two cells have "
+            f"different gates, so one's weights cannot fill the other."
         )
 
 
