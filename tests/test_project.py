@@ -62,3 +62,10 @@ def test_readme_python_examples_run():
     assert blocks
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+def test_the_jupyterlab_command_has_its_folder():
+    """`jupyter lab notebooks/` exits at once when the folder is missing, and git keeps no empty folder."""
+    assert (ROOT / "notebooks").is_dir()
+    tracked = subprocess.run(["git", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True)
+    assert tracked.returncode != 0 or tracked.stdout.strip(), "notebooks/ must hold a tracked file"
