@@ -240,3 +240,23 @@ def check_param(owner: str, name: str, value, shape: tuple, dtype) -> None:
         raise ValueError(f"{owner}.{name} must have shape {tuple(shape)}, got {tuple(value.shape)}.{hint}")
     if value.dtype != dtype:
         raise TypeError(f"{owner}.{name} must have dtype {dtype}, got {value.dtype}. Cast it to {_short(dtype)} first.")
+
+
+def check_lengths(lengths, batch: int, time: int, *, backend: str, owner: str):
+    """Per-sequence lengths of a right-padded batch: integers in [1, time], one per sequence.
+
+    Returns them as a NumPy int64 array (both backends build their masks from it).
+    """
+    if backend == "torch" and hasattr(lengths, "detach"):
+        lengths = lengths.detach().cpu().numpy()
+    arr = numpy.asarray(lengths)
+    if arr.dtype == object or not (numpy.issubdtype(arr.dtype, numpy.integer) or arr.size == 0):
+        raise TypeError(f"{owner}: lengths must be integers (one per sequence), got dtype {arr.dtype}.")
+    if arr.shape != (batch,):
+        raise ValueError(f"{owner}: lengths must have one entry per sequence, shape ({batch},), got shape {arr.shape}.")
+    if batch and (arr.min() < 1 or arr.max() > time):
+        raise ValueError(
+            f"{owner}: every length must be between 1 and the padded time axis ({time}); got lengths from "
+            f"{arr.min()} to {arr.max()}. Lengths count real tokens; padding goes at the end of each sequence."
+        )
+    return arr.astype(numpy.int64)

@@ -141,6 +141,22 @@ def _add_dh(cell, dstate, dh):
     return dstate + dh
 
 
+def _map_state(cell, fn, *states):
+    """Apply ``fn`` to h (and c) of one or more states: ``(h, c)`` for an LSTM, ``h`` for a GRU."""
+    if cell == "lstm":
+        return tuple(fn(*parts) for parts in zip(*states, strict=True))
+    return fn(*states)
+
+
+def _select_state(cell, keep, new, old):
+    """``new`` on the rows where ``keep`` (batch, 1) is True, ``old`` elsewhere."""
+    return _map_state(cell, lambda n, o: np.where(keep, n, o), new, old)
+
+
+def _scale_state(cell, state, factor):
+    return _map_state(cell, lambda s: s * factor, state)
+
+
 class _Cell(Recurrent):
     IS_CELL = True
 

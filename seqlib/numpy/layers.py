@@ -3,6 +3,10 @@
 ``layer(x, state=None)`` returns ``(outputs, state)`` for ``x (batch, time, input_size)``: outputs are
 ``(batch, time, hidden)``; the state is ``(h, c)`` for an LSTM and ``h`` for a GRU, each ``(batch, hidden)``.
 ``layer.forward`` also returns the cache that ``layer.backward`` needs.
+
+``lengths`` (one integer per sequence) describes a right-padded batch: a sequence's state stops changing after
+its last real step, so the final state is the one at its last real token, never at padding, and the outputs
+at padding positions are zeros.
 """
 
 from __future__ import annotations
@@ -10,22 +14,26 @@ from __future__ import annotations
 import numpy as np
 
 from seqlib import _checks
-from seqlib.numpy.cells import Recurrent, _add_dh
+from seqlib.numpy.cells import Recurrent, _add_dh, _map_state, _scale_state, _select_state
 
 
 class _Layer(Recurrent):
-    def __call__(self, x, state=None):
-        outputs, state, _ = self._run(x, state, keep_cache=False)
+    def __call__(self, x, state=None, lengths=None):
+        outputs, state, _ = self._run(x, state, lengths, keep_cache=False)
         return outputs, state
 
-    def forward(self, x, state=None):
+    def forward(self, x, state=None, lengths=None):
         """Run the whole sequence. Returns ``(outputs, state, cache)``."""
-        return self._run(x, state, keep_cache=True)
+        return self._run(x, state, lengths, keep_cache=True)
 
-    def _run(self, x, state, keep_cache):
+    def _run(self, x, state, lengths, keep_cache):
         _checks.check_input(x, self.input_size, self.dtype, backend="numpy", owner=type(self).__name__)
         B, T, _ = x.shape
         state = self._state(state, B)
+        active = None
+        if lengths is not None:
+            lengths = _checks.check_lengths(lengths, B, T, backend="numpy", owner=type(self).__name__)
+            active = (np.arange(T)[:, None] < lengths)[:, :, None]  # (T, B, 1): a real token at step t
         # The input's share of every gate does not depend on the state: one matmul for all steps,
         # laid out time-major so that each step reads a contiguous block.
         x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))
@@ -35,10 +43,14 @@ class _Layer(Recurrent):
         outputs = np.empty((T, B, self.hidden_size), self.dtype)
         caches = []
         for t in range(T):
-            state, outputs[t], cache = self._step(xw[t], state)
+            new_state, h, cache = self._step(xw[t], state)
+            if active is not None:  # finished sequences keep their state; their outputs are zeros
+                new_state = _select_state(self.CELL, active[t], new_state, state)
+                h = h * active[t]
+            state, outputs[t] = new_state, h
             if keep_cache:  # kept only for a backward pass: holding every step's gates costs time too
                 caches.append(cache)
-        return outputs.transpose(1, 0, 2), state, (x_tm, caches)
+        return outputs.transpose(1, 0, 2), state, (x_tm, caches, active)
 
     def backward(self, doutputs, dstate, cache):
         """Backpropagation through time.
@@ -47,7 +59,7 @@ class _Layer(Recurrent):
         final state reaches the loss); ``dstate`` the gradient for the final state (or None). Returns
         ``(dx, dstate0, grads)``: gradients for the input, the initial state and every parameter.
         """
-        x_tm, caches = cache
+        x_tm, caches, active = cache
         T, B, _ = x_tm.shape
         if doutputs is not None:
             owner = f"{type(self).__name__}.backward"
@@ -65,8 +77,16 @@ class _Layer(Recurrent):
         db_hh = np.zeros_like(self.b_hh)
         for t in reversed(range(T)):
             if doutputs is not None:
-                dstate = _add_dh(self.CELL, dstate, doutputs[:, t])
-            dxw[t], dstate, dW, db = self._step_backward(dstate, caches[t])
+                dout = doutputs[:, t] if active is None else doutputs[:, t] * active[t]
+                dstate = _add_dh(self.CELL, dstate, dout)
+            if active is None:
+                dxw[t], dstate, dW, db = self._step_backward(dstate, caches[t])
+            else:
+                # Rows past their sequence's end skipped the step: their gradient goes straight to the
+                # previous state, and only the active rows' gradient flows through the gates.
+                through = _scale_state(self.CELL, dstate, active[t])
+                dxw[t], dprev, dW, db = self._step_backward(through, caches[t])
+                dstate = _map_state(self.CELL, np.add, dprev, _scale_state(self.CELL, dstate, ~active[t]))
             dW_hh += dW
             db_hh += db
         dxw2d = dxw.reshape(T * B, -1)

@@ -7,26 +7,36 @@
 ``"hoisted"`` (default) computes the input's share of every gate for all time steps in one matmul before
 the loop and one fused recurrent matmul per step; ``"fused"`` does both matmuls inside the loop;
 ``"per_gate"`` does a small matmul pair for each gate at each step, as the equations are written.
+
+``lengths`` (one integer per sequence) describes a right-padded batch: a sequence's state stops changing after
+its last real step, so the final state is the one at its last real token, never at padding, and the outputs
+at padding positions are zeros.
 """
 
 from __future__ import annotations
 
 import torch
 
+from seqlib import _checks
 from seqlib.torch.cells import Recurrent
 
 
 class _Layer(Recurrent):
-    def forward(self, x, state=None):
+    def forward(self, x, state=None, lengths=None):
         self._check_x(x, sequence=True)
-        state = self._state(state, x.shape[0])
+        B, T = x.shape[0], x.shape[1]
+        state = self._state(state, B)
+        active = None
+        if lengths is not None:
+            lengths = _checks.check_lengths(lengths, B, T, backend="torch", owner=type(self).__name__)
+            steps = torch.arange(T, device=x.device)[:, None]
+            active = (steps < torch.as_tensor(lengths, device=x.device))[:, :, None]  # (T, B, 1)
         outputs = []
         # unbind, not x[:, t]: autograd then gathers the per-step gradients once, instead of writing each
         # step's gradient into a fresh zero tensor of the whole sequence's size (T times the memory traffic).
         if self.impl == "per_gate":
-            for x_t in x.unbind(1):
-                state = self._step_per_gate(x_t, state)
-                outputs.append(state[0] if self.CELL == "lstm" else state)
+            for t, x_t in enumerate(x.unbind(1)):
+                state = self._masked(self._step_per_gate(x_t, state), state, active, t, outputs)
         else:
             if self.impl == "hoisted":
                 # The input's share of every gate does not depend on the state: one large matmul for all
@@ -34,10 +44,22 @@ class _Layer(Recurrent):
                 steps = torch.nn.functional.linear(x.transpose(0, 1), self.W_ih, self.b_ih).unbind(0)
             else:
                 steps = (torch.addmm(self.b_ih, x_t, self.W_ih.T) for x_t in x.unbind(1))
-            for xw_t in steps:
-                state = self._step(xw_t, state)
-                outputs.append(state[0] if self.CELL == "lstm" else state)
+            for t, xw_t in enumerate(steps):
+                state = self._masked(self._step(xw_t, state), state, active, t, outputs)
         return torch.stack(outputs, dim=1), state
+
+    def _masked(self, new, old, active, t, outputs):
+        """Keep finished sequences' state (and give them zero outputs); record this step's output."""
+        if active is not None:
+            keep = active[t]
+            new = (
+                tuple(torch.where(keep, n, o) for n, o in zip(new, old, strict=True))
+                if self.CELL == "lstm"
+                else (torch.where(keep, new, old))
+            )
+        h = new[0] if self.CELL == "lstm" else new
+        outputs.append(h if active is None else h * active[t])
+        return new
 
 
 class LSTM(_Layer):
