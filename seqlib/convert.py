@@ -351,3 +351,57 @@ def params_to_d2l(params: dict, cell: str, *, reset_after: bool = True) -> dict:
         wx, wh, bb = names[gate]
         out[wx], out[wh], out[bb] = W_x[k].T.copy(), W_h[k].T.copy(), b[k].copy()
     return out
+
+
+# --- whole encoder-decoders: the LSTM -> GRU conversion ------------------------------------------------
+
+
+def _seq2seq_twin(model, cell: str, match: str, copy_weights: bool, seed):
+    from seqlib._seq2seq import params_matched_hidden_size
+
+    config = getattr(model, "config", None)
+    other = "gru" if cell == "lstm" else "lstm"
+    if config is None or not hasattr(model, "encoder") or not hasattr(model, "decoder"):
+        raise TypeError(
+            f"expected a seqlib Seq2Seq (seqlib.numpy or seqlib.torch), got {type(model).__name__}. For a single "
+            f"layer, build the other cell's layer directly: its weights cannot be converted either."
+        )
+    if config.cell != other:
+        raise ValueError(f"expected an {other.upper()} encoder-decoder, got a {config.cell.upper()} one.")
+    if copy_weights:
+        raise ValueError(
+            f"learned {other.upper()} weights cannot become {cell.upper()} weights: the gates are different "
+            f"functions ({'i, f, g, o' if other == 'lstm' else 'r, z, n'} vs "
+            f"{'r, z, n' if cell == 'gru' else 'i, f, g, o'}), there is no cell state in a GRU, and no mapping "
+            f"of one set of weights onto the other computes the same thing. Train the twin from scratch."
+        )
+    if match not in ("units", "params"):
+        raise ValueError(f"match must be 'units' (same hidden size) or 'params' (same parameter count), got {match!r}.")
+    hidden = config.hidden_size if match == "units" else params_matched_hidden_size(config, cell)
+    twin = config.replace(cell=cell, hidden_size=hidden)
+    weight = model.decoder.W_out
+    kwargs = {"dtype": weight.dtype}
+    if hasattr(model, "rnn_kind"):  # seqlib.torch: keep the recurrent implementation and the device too
+        kwargs.update(rnn=model.rnn_kind, device=weight.device)
+    return type(model)(twin, seed=seed, **kwargs)
+
+
+def lstm_to_gru(model, match: str = "units", *, copy_weights: bool = False, seed=0):
+    """The GRU twin of an LSTM encoder-decoder (either backend): a new, untrained model.
+
+    The twin keeps the vocabularies, embedding size, start-state option and ``max_len``; what changes is the
+    cell and the bridge (the decoder now starts from ``h`` alone instead of the pair ``(h, c)``).
+    ``match="units"`` keeps the hidden size, as the usual advice says; ``match="params"`` picks the hidden size
+    whose whole-model parameter count is closest to the LSTM's (a GRU layer has 3/4 of an LSTM's weights per
+    unit, so it gets more units).
+
+    Learned LSTM weights cannot become GRU weights: the two cells compute different functions of different
+    gates, and a GRU has no cell state to hold what the LSTM kept in ``c``. Asking for it
+    (``copy_weights=True``) raises; the twin is initialised from ``seed`` and must be trained.
+    """
+    return _seq2seq_twin(model, "gru", match, copy_weights, seed)
+
+
+def gru_to_lstm(model, match: str = "units", *, copy_weights: bool = False, seed=0):
+    """The LSTM twin of a GRU encoder-decoder; see :func:`lstm_to_gru` (the same rules, the other way)."""
+    return _seq2seq_twin(model, "lstm", match, copy_weights, seed)
