@@ -61,7 +61,7 @@ def evaluate(predict, task, split="test", batch_size=512, limit=None) -> float:
 
 
 def run(train_step, predict, task, *, epochs, max_seconds, target_accuracy, batch_size, seed, progress, eval_limit,
-        desc) -> History:  # fmt: skip
+        desc, end_of_epoch=None) -> History:  # fmt: skip
     """Train until ``epochs`` are done, the training time exceeds ``max_seconds`` or the held-out exact match
     reaches ``target_accuracy`` — whichever comes first — evaluating on the test split after every epoch."""
     if epochs is None and max_seconds is None and target_accuracy is None:
@@ -90,6 +90,8 @@ def run(train_step, predict, task, *, epochs, max_seconds, target_accuracy, batc
                 if max_seconds is not None and trained >= max_seconds:
                     out_of_time = True
                     break
+            if end_of_epoch is not None:
+                end_of_epoch(epoch)
             accuracy = evaluate(predict, task, "test", limit=eval_limit)
             history.epoch.append(epoch)
             history.steps.append(steps)

@@ -10,8 +10,13 @@ from seqlib.torch.seq2seq import Seq2Seq
 
 
 def fit(model, task, max_seconds=None, target_accuracy=None, seed=0, *, epochs=None, batch_size=128, lr=3e-3,
-        clip=1.0, teacher_forcing=1.0, progress=True, eval_limit=None) -> _training.History:  # fmt: skip
+        lr_decay=1.0, clip=1.0, teacher_forcing=1.0, threads=None, progress=True,
+        eval_limit=None) -> _training.History:  # fmt: skip
     """Train ``model`` on ``task`` with Adam, gradient clipping and teacher forcing; returns a History.
+
+    The learning rate starts at ``lr`` and is multiplied by ``lr_decay`` after every epoch. ``threads``
+    sets torch's intra-op threads for the duration of the call (small recurrent models are often as fast
+    on one thread, and a second thread only helps when no other process wants the core).
 
     Stops at whichever comes first: ``epochs``, ``max_seconds`` of training (evaluation not counted) or a
     held-out exact match of ``target_accuracy``. Exact match is measured on the task's test split with
@@ -23,6 +28,7 @@ def fit(model, task, max_seconds=None, target_accuracy=None, seed=0, *, epochs=N
         raise TypeError(f"fit trains a seqlib.torch.Seq2Seq, got {type(model).__name__}.")
     device = model.decoder.W_out.device
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=lr_decay)
     generator = torch.Generator().manual_seed(seed)
 
     def train_step(batch):
@@ -39,11 +45,17 @@ def fit(model, task, max_seconds=None, target_accuracy=None, seed=0, *, epochs=N
     def predict(sources):
         return translate(model, task, sources)
 
-    return _training.run(
-        train_step, predict, task, epochs=epochs, max_seconds=max_seconds, target_accuracy=target_accuracy,
-        batch_size=batch_size, seed=seed, progress=progress, eval_limit=eval_limit,
-        desc=f"{model.cell.upper()} {model.rnn_kind}",
-    )  # fmt: skip
+    saved_threads = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        return _training.run(
+            train_step, predict, task, epochs=epochs, max_seconds=max_seconds, target_accuracy=target_accuracy,
+            batch_size=batch_size, seed=seed, progress=progress, eval_limit=eval_limit,
+            desc=f"{model.cell.upper()} {model.rnn_kind}", end_of_epoch=lambda epoch: schedule.step(),
+        )  # fmt: skip
+    finally:
+        torch.set_num_threads(saved_threads)
 
 
 def translate(model, task, texts, beam_size: int = 1) -> list[str]:
