@@ -23,6 +23,9 @@ class Config:
     bridge: the pair (h, c) for an LSTM, h for a GRU), ``"zeros"`` or ``"learned"`` (a trained start state,
     the same for every input). The last two give the decoder no information about the source: they exist to
     measure that the hand-over is what carries it.
+
+    ``forget_bias`` (LSTM only) starts the forget gates' total bias at that value, 1.0 by default as in Keras
+    (``unit_forget_bias=True``) and Jozefowicz et al. (2015); ``None`` keeps torch.nn's initialisation.
     """
 
     src_vocab_size: int
@@ -32,6 +35,7 @@ class Config:
     hidden_size: int = 128
     init_state: str = "encoder"
     reset_after: bool = True
+    forget_bias: float | None = 1.0
     max_len: int = 32
     pad: int = 0
     bos: int = 1
@@ -80,11 +84,12 @@ def init_weights(config: Config, seed) -> dict:
     """
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     c, E, H = config, config.embed_size, config.hidden_size
+    forget_bias = c.forget_bias if c.cell == "lstm" else None
     w = {"encoder.embedding": rng.normal(0.0, 1.0, (c.src_vocab_size, E))}
-    for name, value in init_params(c.cell, E, H, dtype=np.float64, seed=rng).items():
+    for name, value in init_params(c.cell, E, H, dtype=np.float64, seed=rng, forget_bias=forget_bias).items():
         w[f"encoder.rnn.{name}"] = value
     w["decoder.embedding"] = rng.normal(0.0, 1.0, (c.tgt_vocab_size, E))
-    for name, value in init_params(c.cell, E, H, dtype=np.float64, seed=rng).items():
+    for name, value in init_params(c.cell, E, H, dtype=np.float64, seed=rng, forget_bias=forget_bias).items():
         w[f"decoder.rnn.{name}"] = value
     k = 1 / np.sqrt(H)  # torch.nn.Linear's initialisation
     w["decoder.W_out"] = rng.uniform(-k, k, (c.tgt_vocab_size, H))
