@@ -147,6 +147,28 @@ def check_ids(name: str, ids, vocab_size: int) -> np.ndarray:
     return arr
 
 
+def check_loss_inputs(logits_shape, dec_out, mask) -> tuple[np.ndarray, np.ndarray]:
+    """Targets and mask for a masked loss: (batch, time) like the logits, ids in range, a bool mask with at
+    least one real token. Returns them as NumPy arrays."""
+    if len(logits_shape) != 3:
+        raise ValueError(f"logits must be (batch, time, vocabulary), got shape {tuple(logits_shape)}.")
+    B, T, V = logits_shape
+    dec_out = check_ids("dec_out", dec_out, V)
+    mask = np.asarray(mask)
+    if dec_out.shape != (B, T) or mask.shape != (B, T):
+        raise ValueError(
+            f"dec_out and mask must be (batch, time) = {(B, T)} like the logits, got {dec_out.shape} and {mask.shape}."
+        )
+    if mask.dtype != bool:
+        raise TypeError(
+            f"mask must be a bool array (True on real tokens), got dtype {mask.dtype}; task.encode_targets "
+            f"returns one, or use mask.astype(bool)."
+        )
+    if not mask.any():
+        raise ValueError("mask marks no real token; a loss needs at least one (is the mask all False?).")
+    return dec_out, mask
+
+
 def check_ratio(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}.")

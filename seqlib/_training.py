@@ -6,6 +6,7 @@ bookkeeping, so ``seqlib.numpy.fit`` and ``seqlib.torch.fit`` stop, measure and 
 
 from __future__ import annotations
 
+import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -48,6 +49,15 @@ class History:
             f"train_seconds={self.train_seconds[-1] if self.train_seconds else 0:.1f}, "
             f"seconds_to_target={self.seconds_to_target}, stopped_because={self.stopped_because!r})"
         )
+
+
+def check_lr_decay(lr_decay) -> None:
+    if isinstance(lr_decay, bool) or not (isinstance(lr_decay, numbers.Real) and 0 < lr_decay <= 1):
+        raise ValueError(f"lr_decay must be a number in (0, 1] (1 keeps the rate constant), got {lr_decay!r}.")
+
+
+def check_threads(threads):
+    return None if threads is None else check_size("threads", threads)
 
 
 def evaluate(predict, task, split="test", batch_size=512, limit=None) -> float:

@@ -223,3 +223,19 @@ def test_bad_inputs_explain_themselves(task):
         sto.fit(model, task)
     with pytest.raises(ValueError, match="reset_after=False"):
         sto.Seq2Seq.for_task(task, cell="gru", reset_after=False, rnn="torch.nn")
+
+
+def test_randomness_masks_and_lengths_are_checked(task):
+    model = small(task)
+    b = a_batch(task)
+    with pytest.raises(ValueError, match="generator="):
+        model(b["src"], b["src_lengths"], b["dec_in"], teacher_forcing=0.5)
+    logits = model(b["src"], b["src_lengths"], b["dec_in"])
+    with pytest.raises(ValueError, match="no real token"):
+        model.loss(logits, b["dec_out"], np.zeros_like(b["mask"]))
+    with pytest.raises(TypeError, match="bool"):
+        model.loss(logits, b["dec_out"], b["mask"].astype(float))
+    with pytest.raises(ValueError, match="like the logits"):
+        model.loss(logits, b["dec_out"][:, :-1], b["mask"][:, :-1])
+    with pytest.raises(ValueError, match="max_len"):
+        model.greedy(b["src"], b["src_lengths"], max_len=0)

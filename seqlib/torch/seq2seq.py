@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from seqlib import _seq2seq
+from seqlib._checks import check_size
 from seqlib._seq2seq import Config
 from seqlib.torch.layers import GRU, LSTM
 
@@ -200,6 +201,11 @@ class Seq2Seq(nn.Module):
         sampling, Bengio et al. 2015), drawn from ``generator`` (a ``torch.Generator``) for reproducibility.
         """
         teacher_forcing = _seq2seq.check_ratio("teacher_forcing", teacher_forcing)
+        if teacher_forcing < 1.0 and generator is None:
+            raise ValueError(
+                "teacher_forcing < 1 draws which steps read the model's own prediction: pass generator="
+                "torch.Generator().manual_seed(...) so that the draws are reproducible (seqlib.torch.fit does)."
+            )
         dec_in = self._ids("dec_in", dec_in, self.config.tgt_vocab_size)
         if dec_in.shape[1] > self.config.max_len:
             raise ValueError(
@@ -222,10 +228,12 @@ class Seq2Seq(nn.Module):
     @staticmethod
     def loss(logits, dec_out, mask):
         """Mean cross-entropy over the real target tokens; padding positions count for nothing."""
-        dec_out = torch.as_tensor(np.asarray(dec_out) if not torch.is_tensor(dec_out) else dec_out)
-        mask = torch.as_tensor(np.asarray(mask) if not torch.is_tensor(mask) else mask).to(logits.device)
+        as_numpy = [x.detach().cpu().numpy() if torch.is_tensor(x) else x for x in (dec_out, mask)]
+        dec_out, mask = (
+            torch.from_numpy(a).to(logits.device) for a in _seq2seq.check_loss_inputs(logits.shape, *as_numpy)
+        )
         per_token = nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), dec_out.to(logits.device).reshape(-1), reduction="none"
+            logits.reshape(-1, logits.shape[-1]), dec_out.reshape(-1), reduction="none"
         )
         mask = mask.reshape(-1).to(per_token.dtype)
         return (per_token * mask).sum() / mask.sum()
@@ -238,7 +246,7 @@ class Seq2Seq(nn.Module):
         Returns a LongTensor ``(batch, steps)`` of token ids (a row's tokens after its EOS are PAD).
         """
         c = self.config
-        max_len = c.max_len if max_len is None else max_len
+        max_len = check_size("max_len", c.max_len if max_len is None else max_len)
         state = self.encode(src, src_lengths)
         batch = state[0].shape[0] if c.cell == "lstm" else state.shape[0]
         token = torch.full((batch,), c.bos, dtype=torch.long, device=self.decoder.W_out.device)

@@ -10,13 +10,14 @@ from seqlib.torch.seq2seq import Seq2Seq
 
 
 def fit(model, task, max_seconds=None, target_accuracy=None, seed=0, *, epochs=None, batch_size=128, lr=3e-3,
-        lr_decay=1.0, clip=1.0, teacher_forcing=1.0, threads=None, progress=True,
+        lr_decay=1.0, clip=1.0, teacher_forcing=1.0, threads=1, progress=True,
         eval_limit=None) -> _training.History:  # fmt: skip
     """Train ``model`` on ``task`` with Adam, gradient clipping and teacher forcing; returns a History.
 
     The learning rate starts at ``lr`` and is multiplied by ``lr_decay`` after every epoch. ``threads``
-    sets torch's intra-op threads for the duration of the call (small recurrent models are often as fast
-    on one thread, and a second thread only helps when no other process wants the core).
+    sets torch's intra-op threads for the duration of the call (None leaves them alone). One is the default
+    for a course-sized model: a second thread saves little on an idle machine, and when another process
+    wants that core (a second kernel, a test run) every step gets several times slower.
 
     Stops at whichever comes first: ``epochs``, ``max_seconds`` of training (evaluation not counted) or a
     held-out exact match of ``target_accuracy``. Exact match is measured on the task's test split with
@@ -27,6 +28,8 @@ def fit(model, task, max_seconds=None, target_accuracy=None, seed=0, *, epochs=N
     if not isinstance(model, Seq2Seq):
         raise TypeError(f"fit trains a seqlib.torch.Seq2Seq, got {type(model).__name__}.")
     device = model.decoder.W_out.device
+    _training.check_lr_decay(lr_decay)
+    threads = _training.check_threads(threads)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=lr_decay)
     generator = torch.Generator().manual_seed(seed)
