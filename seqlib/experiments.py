@@ -51,7 +51,7 @@ SETUPS = {
     ),
     "dates": Setup(
         lambda seed: tasks.dates(n_train=20000, n_test=1000, seed=seed),
-        hidden_size=128, embed_size=32, lr=1e-2, lr_decay=0.9, batch_size=128, max_seconds=60,
+        hidden_size=128, embed_size=32, lr=5e-3, lr_decay=0.9, batch_size=64, max_seconds=60,
     ),
 }  # fmt: skip
 
