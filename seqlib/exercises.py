@@ -1,0 +1,412 @@
+"""The course's exercises: ``check()``, ``hint()`` and ``solution()`` for each, in the style of Kaggle Learn.
+
+In a notebook::
+
+    from seqlib.exercises import lstm_step as exercise
+
+    def lstm_step(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+        return None  # your code here: return (h, c)
+
+    exercise.check(lstm_step)   # correct / not yet (and what is wrong) / not attempted
+    exercise.hint()             # the next hint; hint(2) shows the second
+    exercise.solution()         # the reference solution, as code to read
+
+``check`` runs the function on random inputs and compares it with a reference. When it disagrees it says
+*what* is wrong — a shape, which output, a known mistake such as gates taken in the wrong order — without
+printing the expected numbers. A function that still returns None reports "not attempted"; a function that
+raises reports the error instead of raising it, so a notebook always runs top to bottom.
+
+Exercises that pass are recorded in a small JSON file (``progress_path()``) for ``progress()``; the file is
+never needed, and a missing or damaged one is simply started again.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import textwrap
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import seqlib.numpy as snp
+
+CORRECT, NOT_YET, NOT_ATTEMPTED = "correct", "not yet", "not attempted"
+
+
+@dataclass
+class Result:
+    """What ``check`` found. Shown in a notebook as one line; ``status`` is one of the three states."""
+
+    exercise: str
+    status: str
+    message: str
+
+    def __repr__(self) -> str:
+        mark = {CORRECT: "Correct", NOT_YET: "Not yet", NOT_ATTEMPTED: "Not attempted"}[self.status]
+        return f"{mark} ({self.exercise}): {self.message}"
+
+    def __bool__(self) -> bool:
+        return self.status == CORRECT
+
+
+@dataclass
+class Exercise:
+    """One exercise: a reference solution, graded hints and a checker that can name common mistakes.
+
+    ``cases(rng)`` yields argument tuples to call both functions with; ``compare(got, want, args)`` returns
+    None when they agree or a sentence saying what differs; ``mistakes`` maps a description of a known
+    mistake to a function that makes it, so ``check`` can say which one it recognises.
+    """
+
+    name: str
+    title: str
+    reference: callable
+    cases: callable
+    compare: callable
+    hints: list
+    mistakes: dict = field(default_factory=dict)
+    _hints_shown: int = 0
+
+    def check(self, fn=None) -> Result:
+        if fn is None:
+            return self._record(NOT_ATTEMPTED, f"pass your function: check({self.reference.__name__}).")
+        rng = np.random.default_rng(0)
+        for args in self.cases(rng):
+            try:
+                got = fn(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+            except Exception as e:  # the learner's error is feedback, not a crash of the notebook
+                where = traceback.extract_tb(e.__traceback__)[-1]
+                return self._record(
+                    NOT_YET, f"your function raised {type(e).__name__}: {e} (line {where.lineno}: {where.line})."
+                )
+            if got is None:
+                return self._record(
+                    NOT_ATTEMPTED, "your function returns None; replace the placeholder with your code."
+                )
+            want = self.reference(*args)
+            problem = self.compare(got, want, args)
+            if problem:
+                for mistake, wrong in self.mistakes.items():
+                    if self.compare(got, wrong(*args), args) is None:
+                        return self._record(NOT_YET, f"{problem} It looks like {mistake}.")
+                return self._record(NOT_YET, problem)
+        return self._record(CORRECT, "matches the reference on every test input.")
+
+    def hint(self, n: int | None = None) -> None:
+        """Print the next hint (or hint ``n``, counting from 1)."""
+        if n is None:
+            n = min(self._hints_shown + 1, len(self.hints))
+        if not 1 <= n <= len(self.hints):
+            raise ValueError(f"{self.name} has hints 1 to {len(self.hints)}, not {n}.")
+        self._hints_shown = max(self._hints_shown, n)
+        more = f" (hint {n} of {len(self.hints)}; hint() again for the next)" if n < len(self.hints) else ""
+        print(f"Hint {n}{more}: {self.hints[n - 1]}")
+
+    def solution(self) -> None:
+        """Print the reference solution's source, under the name the exercise asks for."""
+        source = textwrap.dedent(inspect.getsource(self.reference))
+        print(source.replace(f"def {self.reference.__name__}(", f"def {self.name}(", 1))
+
+    def _record(self, status: str, message: str) -> Result:
+        if status == CORRECT:
+            _mark_passed(self.name)
+        return Result(self.title, status, message)
+
+
+# --- comparing arrays without revealing them --------------------------------------------------------------
+
+
+def _compare_arrays(names, got, want, tol=1e-8) -> str | None:
+    """Compare one array (or a tuple of them, named by ``names``): shape first, then values."""
+    got = got if isinstance(got, tuple) else (got,)
+    want = want if isinstance(want, tuple) else (want,)
+    if len(got) != len(want):
+        return f"return {len(want)} value(s) ({', '.join(names)}), got {len(got)}."
+    for name, g, w in zip(names, got, want, strict=True):
+        g = np.asarray(g.detach().numpy() if hasattr(g, "detach") else g)
+        if g.shape != w.shape:
+            return f"{name} has shape {g.shape}; it should be {w.shape}."
+        if not np.allclose(g, w, atol=tol, rtol=0):
+            bad = np.argwhere(~np.isclose(g, w, atol=tol, rtol=0))
+            cols = sorted({int(i[-1]) for i in bad})
+            return (
+                f"{name} has the right shape but wrong values (in {len(bad)} of {w.size} entries, columns {cols[:6]})."
+            )
+    return None
+
+
+def _compare(names):
+    return lambda got, want, args: _compare_arrays(names, got, want)
+
+
+# --- 00: sigmoid ---------------------------------------------------------------------------------------------
+
+
+def _sigmoid_reference(a):
+    """σ(a) = 1 / (1 + e^(-a)), written so that no value of a overflows: (1 + tanh(a/2)) / 2 is the same."""
+    return 0.5 * np.tanh(0.5 * a) + 0.5
+
+
+def _sigmoid_cases(rng):
+    yield (rng.normal(size=(3, 4)) * 3,)
+    yield (np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0]),)
+
+
+def _sigmoid_compare(got, want, args):
+    with np.errstate(all="ignore"):
+        return _compare_arrays(["σ(a)"], got, want)
+
+
+sigmoid = Exercise(
+    name="sigmoid",
+    title="sigmoid",
+    reference=_sigmoid_reference,
+    cases=_sigmoid_cases,
+    compare=_sigmoid_compare,
+    hints=[
+        "σ(a) = 1 / (1 + exp(-a)); it maps every real number into (0, 1) and σ(0) = 0.5.",
+        "exp(-a) overflows for a below about -709: NumPy then warns and returns inf. 1 / (1 + inf) is still 0, but "
+        "a formula that never overflows is better: σ(a) = (1 + tanh(a / 2)) / 2.",
+    ],
+    mistakes={
+        "the sign of a is flipped: exp(+a) gives σ(-a)": lambda a: 0.5 * np.tanh(-0.5 * a) + 0.5,
+        "tanh was used instead of σ: tanh maps into (-1, 1), a gate needs (0, 1)": lambda a: np.tanh(a),
+    },
+)
+
+
+# --- 01: a gate --------------------------------------------------------------------------------------------
+
+
+def _gate_reference(x, v, w, b):
+    """A gate reads x and lets a fraction g = σ(w·x + b) of the value v through."""
+    g = snp.sigmoid(x @ w + b)
+    return g * v
+
+
+def _gate_cases(rng):
+    for _ in range(3):
+        yield rng.normal(size=(5, 3)), rng.normal(size=(5, 1)), rng.normal(size=(3, 1)), rng.normal()
+
+
+gate = Exercise(
+    name="gate",
+    title="a gate",
+    reference=_gate_reference,
+    cases=_gate_cases,
+    compare=_compare(["the gated value"]),
+    hints=[
+        "First the gate's opening, one number in (0, 1) per row: g = σ(x @ w + b).",
+        "Then what passes is the value scaled by the opening, elementwise: g * v.",
+    ],
+    mistakes={
+        "the bias b was left out of the gate": lambda x, v, w, b: snp.sigmoid(x @ w) * v,
+        "tanh was used for the gate: a gate must lie in (0, 1), tanh gives (-1, 1)": lambda x, v, w, b: (
+            np.tanh(x @ w + b) * v
+        ),
+        "the gate's opening was returned instead of what passes through it": lambda x, v, w, b: (
+            snp.sigmoid(x @ w + b) + 0 * v
+        ),
+    },
+)
+
+
+# --- 02: the LSTM step ---------------------------------------------------------------------------------------
+
+
+def _lstm_reference(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+    """One LSTM step in torch.nn's layout: the stacked weights hold the gates in the order i, f, g, o."""
+    a_i, a_f, a_g, a_o = np.split(x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh, 4, axis=1)
+    i = snp.sigmoid(a_i)
+    f = snp.sigmoid(a_f)
+    g = np.tanh(a_g)
+    o = snp.sigmoid(a_o)
+    c = f * c_prev + i * g
+    h = o * np.tanh(c)
+    return h, c
+
+
+def _lstm_variant(order="ifgo", g_act=np.tanh, squash_c=True, swap_if=False):
+    def step(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+        blocks = dict(zip(order, np.split(x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh, 4, axis=1), strict=True))
+        i, f = snp.sigmoid(blocks["i"]), snp.sigmoid(blocks["f"])
+        if swap_if:
+            i, f = f, i
+        g, o = g_act(blocks["g"]), snp.sigmoid(blocks["o"])
+        c = f * c_prev + i * g
+        return o * (np.tanh(c) if squash_c else c), c
+
+    return step
+
+
+def _cell_cases(cell):
+    G = {"lstm": 4, "gru": 3}[cell]
+
+    def cases(rng):
+        for B, I, H in [(2, 3, 4), (1, 5, 2), (4, 2, 3)]:
+            state = [rng.normal(size=(B, H)) for _ in range(2 if cell == "lstm" else 1)]
+            yield (rng.normal(size=(B, I)), *state, rng.normal(size=(G * H, I)), rng.normal(size=(G * H, H)),
+                   rng.normal(size=G * H), rng.normal(size=G * H))  # fmt: skip
+
+    return cases
+
+
+lstm_step = Exercise(
+    name="lstm_step",
+    title="lstm_step",
+    reference=_lstm_reference,
+    cases=_cell_cases("lstm"),
+    compare=_compare(["h", "c"]),
+    hints=[
+        "Compute all four pre-activations at once: a = x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh, shape "
+        "(batch, 4*hidden). np.split(a, 4, axis=1) cuts it into the gates' blocks.",
+        "torch.nn's order of the blocks is i, f, g, o. i, f and o go through σ (they are gates); g through tanh "
+        "(it is the candidate value).",
+        "c = f * c_prev + i * g, then h = o * tanh(c). Return (h, c).",
+    ],
+    mistakes={
+        "the gates were taken in CS231n's order i, f, o, g; torch.nn's is i, f, g, o": _lstm_variant(order="ifog"),
+        "the input and forget gates are swapped (i multiplies c_prev)": _lstm_variant(swap_if=True),
+        "the candidate g went through σ instead of tanh": _lstm_variant(g_act=snp.sigmoid),
+        "h = o * c: the cell state needs a tanh before the output gate": _lstm_variant(squash_c=False),
+    },
+)
+
+
+# --- 03: the GRU step ----------------------------------------------------------------------------------------
+
+
+def _gru_reference(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """One GRU step in torch.nn's layout (gates r, z, n), with the reset applied after the recurrent matmul."""
+    x_r, x_z, x_n = np.split(x @ W_ih.T + b_ih, 3, axis=1)
+    h_r, h_z, h_n = np.split(h_prev @ W_hh.T + b_hh, 3, axis=1)
+    r = snp.sigmoid(x_r + h_r)
+    z = snp.sigmoid(x_z + h_z)
+    n = np.tanh(x_n + r * h_n)
+    return (1 - z) * n + z * h_prev
+
+
+def _gru_variant(order="rzn", swap_z=False, reset_before=False):
+    def step(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+        H = h_prev.shape[1]
+        xs = dict(zip(order, np.split(x @ W_ih.T + b_ih, 3, axis=1), strict=True))
+        hs = dict(zip(order, np.split(h_prev @ W_hh.T + b_hh, 3, axis=1), strict=True))
+        r, z = snp.sigmoid(xs["r"] + hs["r"]), snp.sigmoid(xs["z"] + hs["z"])
+        if reset_before:
+            W_hn, b_hn = W_hh[2 * H :], b_hh[2 * H :]
+            n = np.tanh(xs["n"] + (r * h_prev) @ W_hn.T + b_hn)
+        else:
+            n = np.tanh(xs["n"] + r * hs["n"])
+        return z * n + (1 - z) * h_prev if swap_z else (1 - z) * n + z * h_prev
+
+    return step
+
+
+gru_step = Exercise(
+    name="gru_step",
+    title="gru_step",
+    reference=_gru_reference,
+    cases=_cell_cases("gru"),
+    compare=_compare(["h"]),
+    hints=[
+        "Keep the input's and the state's shares apart: x @ W_ih.T + b_ih and h_prev @ W_hh.T + b_hh, each cut "
+        "into 3 blocks in torch.nn's order r, z, n.",
+        "r and z are gates (σ of the two shares added). The candidate is n = tanh(x_n + r * h_n): the reset "
+        "scales the state's share *after* its matmul (torch.nn's and Keras's default).",
+        "The new state mixes old and new: h = (1 - z) * n + z * h_prev. z near 1 keeps the old state.",
+    ],
+    mistakes={
+        "z and 1 - z are swapped: in torch.nn's convention z is how much of the OLD state is kept": _gru_variant(
+            swap_z=True
+        ),
+        "the reset gate was applied before the recurrent matmul (Cho et al.'s and d2l's variant), but this "
+        "exercise uses torch.nn's reset-after": _gru_variant(reset_before=True),
+        "the gates were taken in Keras's order z, r, h; torch.nn's is r, z, n": _gru_variant(order="zrn"),
+    },
+)
+
+
+# --- 04: backpropagating through the cell state --------------------------------------------------------------
+
+
+def _cell_update_backward_reference(dc, f, c_prev, i, g):
+    """Gradients of c = f * c_prev + i * g: each factor's gradient is dc times the other factor."""
+    df = dc * c_prev
+    dc_prev = dc * f
+    di = dc * g
+    dg = dc * i
+    return df, dc_prev, di, dg
+
+
+def _cell_update_cases(rng):
+    for B, H in [(2, 3), (1, 1), (4, 2)]:
+        yield tuple(rng.normal(size=(B, H)) for _ in range(5))
+
+
+cell_update_backward = Exercise(
+    name="cell_update_backward",
+    title="cell_update_backward",
+    reference=_cell_update_backward_reference,
+    cases=_cell_update_cases,
+    compare=_compare(["df", "dc_prev", "di", "dg"]),
+    hints=[
+        "c = f * c_prev + i * g is a sum of two products. The gradient of a product with respect to one factor "
+        "is the upstream gradient times the other factor.",
+        "So df = dc * c_prev and dc_prev = dc * f; di and dg follow the same rule. Return (df, dc_prev, di, dg).",
+    ],
+    mistakes={
+        "dc_prev = dc: the path through the cell state is scaled by the forget gate f": lambda dc, f, c, i, g: (
+            dc * c,
+            dc,
+            dc * g,
+            dc * i,
+        ),
+        "di and dg are swapped": lambda dc, f, c, i, g: (dc * c, dc * f, dc * i, dc * g),
+    },
+)
+
+
+# --- progress --------------------------------------------------------------------------------------------------
+
+EXERCISES = {e.name: e for e in (sigmoid, gate, lstm_step, gru_step, cell_update_backward)}
+
+
+def progress_path() -> Path:
+    """Where passed exercises are recorded: $SEQLIB_PROGRESS, else ~/.seqlib/progress.json."""
+    return Path(os.environ.get("SEQLIB_PROGRESS", Path.home() / ".seqlib" / "progress.json"))
+
+
+def _read_progress() -> dict:
+    path = progress_path()
+    try:
+        data = json.loads(path.read_text())
+        if not isinstance(data, dict) or not isinstance(data.get("passed", []), list):
+            raise ValueError("unexpected layout")
+        return data
+    except FileNotFoundError:
+        return {"passed": []}
+    except (OSError, ValueError) as e:
+        print(f"seqlib: the progress file {path} could not be read ({e}); starting a new one.")
+        return {"passed": []}
+
+
+def _mark_passed(name: str) -> None:
+    data = _read_progress()
+    if name in data["passed"]:
+        return
+    data["passed"].append(name)
+    path = progress_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1))
+    except OSError:
+        pass  # progress is a convenience: a read-only home must not stop an exercise from passing
+
+
+def passed() -> list:
+    """Names of the exercises recorded as passed."""
+    return [n for n in _read_progress()["passed"] if n in EXERCISES]
