@@ -370,9 +370,100 @@ cell_update_backward = Exercise(
 )
 
 
+# --- 05: a GRU step from torch operations -----------------------------------------------------------------
+
+
+def _torch_gru_reference(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """The GRU step of exercise 03 in torch operations, so that autograd can differentiate it."""
+    import torch
+
+    x_r, x_z, x_n = (x @ W_ih.T + b_ih).chunk(3, dim=1)
+    h_r, h_z, h_n = (h_prev @ W_hh.T + b_hh).chunk(3, dim=1)
+    r = torch.sigmoid(x_r + h_r)
+    z = torch.sigmoid(x_z + h_z)
+    n = torch.tanh(x_n + r * h_n)
+    return (1 - z) * n + z * h_prev
+
+
+def _torch_cases(rng):
+    import torch
+
+    for args in _cell_cases("gru")(rng):
+        yield tuple(torch.tensor(a, requires_grad=True) for a in args)
+
+
+def _torch_compare(got, want, args):
+    import torch
+
+    if not isinstance(got, torch.Tensor):
+        return f"return a torch tensor, got {type(got).__name__}."
+    if not got.requires_grad:
+        return (
+            "the result carries no gradient: somewhere the computation left torch (NumPy, .item(), .detach()), so "
+            "autograd cannot differentiate it. Use torch operations throughout."
+        )
+    problem = _compare_arrays(["h"], got, want.detach().numpy(), tol=1e-10)
+    if problem:
+        return problem
+    grads = torch.autograd.grad(got.sum(), args, allow_unused=True)
+    expected = torch.autograd.grad(want.sum(), args)
+    names = ["x", "h_prev", "W_ih", "W_hh", "b_ih", "b_hh"]
+    for name, g, e in zip(names, grads, expected, strict=True):
+        if g is None or not torch.allclose(g, e, atol=1e-10):
+            return f"h is right but the gradient with respect to {name} is not: is a value detached along the way?"
+    return None
+
+
+def _torch_gru_variant(swap_z=False, reset_before=False):
+    def step(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+        import torch
+
+        H = h_prev.shape[1]
+        x_r, x_z, x_n = (x @ W_ih.T + b_ih).chunk(3, dim=1)
+        h_r, h_z, h_n = (h_prev @ W_hh.T + b_hh).chunk(3, dim=1)
+        r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
+        if reset_before:
+            n = torch.tanh(x_n + (r * h_prev) @ W_hh[2 * H :].T + b_hh[2 * H :])
+        else:
+            n = torch.tanh(x_n + r * h_n)
+        return z * n + (1 - z) * h_prev if swap_z else (1 - z) * n + z * h_prev
+
+    return step
+
+
+def _torch_gru_through_numpy(x, h_prev, W_ih, W_hh, b_ih, b_hh):
+    import torch
+
+    arrays = [a.detach().numpy() for a in (x, h_prev, W_ih, W_hh, b_ih, b_hh)]
+    return torch.from_numpy(_gru_reference(*arrays))
+
+
+torch_gru_step = Exercise(
+    name="torch_gru_step",
+    title="torch_gru_step",
+    reference=_torch_gru_reference,
+    cases=_torch_cases,
+    compare=_torch_compare,
+    hints=[
+        "Translate your NumPy gru_step line by line: np.split(a, 3, axis=1) becomes a.chunk(3, dim=1), "
+        "snp.sigmoid becomes torch.sigmoid, np.tanh becomes torch.tanh.",
+        "Do not convert to NumPy anywhere: autograd only sees torch operations. The inputs arrive with "
+        "requires_grad=True; the result must keep it.",
+    ],
+    mistakes={
+        "z and 1 - z are swapped: in torch.nn's convention z is how much of the OLD state is kept": _torch_gru_variant(
+            swap_z=True
+        ),
+        "the reset gate was applied before the recurrent matmul; torch.nn applies it after": _torch_gru_variant(
+            reset_before=True
+        ),
+    },
+)
+
+
 # --- progress --------------------------------------------------------------------------------------------------
 
-EXERCISES = {e.name: e for e in (sigmoid, gate, lstm_step, gru_step, cell_update_backward)}
+EXERCISES = {e.name: e for e in (sigmoid, gate, lstm_step, gru_step, cell_update_backward, torch_gru_step)}
 
 
 def progress_path() -> Path:

@@ -92,3 +92,8 @@ def test_an_unwritable_progress_file_does_not_stop_an_exercise(tmp_path, monkeyp
     blocker.write_text("")
     monkeypatch.setenv("SEQLIB_PROGRESS", str(blocker / "progress.json"))  # parent is a file: cannot mkdir
     assert exercises.sigmoid.check(exercises.sigmoid.reference).status == CORRECT
+
+
+def test_a_torch_step_that_leaves_torch_is_told_so():
+    result = exercises.torch_gru_step.check(exercises._torch_gru_through_numpy)
+    assert result.status == NOT_YET and "carries no gradient" in result.message
