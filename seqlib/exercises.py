@@ -431,13 +431,6 @@ def _torch_gru_variant(swap_z=False, reset_before=False):
     return step
 
 
-def _torch_gru_through_numpy(x, h_prev, W_ih, W_hh, b_ih, b_hh):
-    import torch
-
-    arrays = [a.detach().numpy() for a in (x, h_prev, W_ih, W_hh, b_ih, b_hh)]
-    return torch.from_numpy(_gru_reference(*arrays))
-
-
 torch_gru_step = Exercise(
     name="torch_gru_step",
     title="torch_gru_step",
