@@ -4,6 +4,7 @@
     python -m seqlib.bench --dtype float64      # the same in double precision
     python -m seqlib.bench --impls              # also seqlib.torch's per_gate and fused arrangements
     python -m seqlib.bench --json bench.json    # records: impl, cell, pass, B, T, I, H, seconds, ratio, gflops
+    python -m seqlib.bench --notebooks          # each notebook's wall time and kernel peak memory instead
 
 Each figure is the best of several repeats (the least disturbed by other work on a shared machine); ratios
 compare implementations measured in the same run, which is what stays meaningful from one machine to another.
@@ -126,7 +127,19 @@ def main(argv=None):
     )
     parser.add_argument("--repeat", type=int, default=5, help="rounds per figure; the best is kept (default 5)")
     parser.add_argument("--json", metavar="PATH", help="also write the records to PATH as JSON")
+    parser.add_argument(
+        "--notebooks", action="store_true", help="run every course notebook instead (wall time, peak memory)"
+    )
     args = parser.parse_args(argv)
+    if args.notebooks:
+        from seqlib import course
+
+        records = course.run(write=False)
+        print(course.format_report(records))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(records, f, indent=1)
+        return records
     sizes = SIZES
     if args.sizes:
         try:
