@@ -37,8 +37,8 @@ def test_every_known_mistake_is_rejected_and_named(name, mistake):
 
 def _lstm_without_forget_gate(x, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
     a_i, a_f, a_g, a_o = np.split(x @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh, 4, axis=1)
-    c = c_prev + exercises.snp.sigmoid(a_i) * np.tanh(a_g)
-    return exercises.snp.sigmoid(a_o) * np.tanh(c), c
+    c = c_prev + exercises.cells.snp.sigmoid(a_i) * np.tanh(a_g)
+    return exercises.cells.snp.sigmoid(a_o) * np.tanh(c), c
 
 
 def test_unknown_mistakes_get_a_precise_message_without_the_answer():
@@ -70,7 +70,7 @@ def test_hints_are_graded_and_the_solution_is_code(capsys):
     ex.solution()
     code = capsys.readouterr().out
     assert code.startswith("def gru_step(")
-    namespace = {"np": np, "snp": exercises.snp}
+    namespace = {"np": np, "snp": exercises.cells.snp}
     exec(code, namespace)
     assert ex.check(namespace["gru_step"]).status == CORRECT
 
@@ -99,7 +99,7 @@ def test_a_torch_step_that_leaves_torch_is_told_so():
 
     def through_numpy(x, h_prev, W_ih, W_hh, b_ih, b_hh):
         arrays = [a.detach().numpy() for a in (x, h_prev, W_ih, W_hh, b_ih, b_hh)]
-        return torch.from_numpy(exercises._gru_reference(*arrays))
+        return torch.from_numpy(exercises.cells._gru_reference(*arrays))
 
     result = exercises.torch_gru_step.check(through_numpy)
     assert result.status == NOT_YET and "carries no gradient" in result.message
