@@ -355,6 +355,8 @@ class Task:
         number of real tokens of row i: the encoder's final state must be read at step ``lengths[i] - 1``.
         """
         texts = _check_texts(texts, "texts")
+        for t in texts:  # check the text as the learner wrote it, so an error quotes it the right way round
+            self.source_vocab.encode(t)
         seqs = [self.source_vocab.encode(self.prepare(t)) for t in texts]
         for i, s in enumerate(seqs):
             if not s:
