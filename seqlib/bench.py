@@ -5,6 +5,7 @@
     python -m seqlib.bench --impls              # also seqlib.torch's per_gate and fused arrangements
     python -m seqlib.bench --json bench.json    # records: impl, cell, pass, B, T, I, H, seconds, ratio, gflops
     python -m seqlib.bench --notebooks          # each notebook's wall time and kernel peak memory instead
+    python -m seqlib.bench --widgets            # the inspector's cost per slider move instead
 
 Each figure is the best of several repeats (the least disturbed by other work on a shared machine); ratios
 compare implementations measured in the same run, which is what stays meaningful from one machine to another.
@@ -105,6 +106,39 @@ def run(sizes=SIZES, cells=("lstm", "gru"), dtype=torch.float32, impls=("hoisted
     return records
 
 
+def widget_timings(hidden_size=128, repeat=3) -> list[dict]:
+    """Seconds per inspector slider move (and per unit change) for LSTM and GRU models of ``hidden_size``
+    units on a dates input of about 20 steps; the model itself runs only when the input changes."""
+    import time
+
+    from seqlib import tasks, widgets
+
+    task = tasks.dates(n_train=50, n_test=10, seed=0)
+    records = []
+    for cell in ("lstm", "gru"):
+        model = sto.Seq2Seq.for_task(task, cell=cell, hidden_size=hidden_size, seed=0)
+        start = time.perf_counter()
+        inspector = widgets.inspect(model, task, "9 Jan 2001")
+        build = time.perf_counter() - start
+        moves = []
+        for _ in range(repeat):
+            for step in [*range(1, inspector.trace.steps), 0]:
+                t0 = time.perf_counter()
+                inspector.step.value = step
+                moves.append(time.perf_counter() - t0)
+        units = []
+        for unit in range(1, 11):
+            t0 = time.perf_counter()
+            inspector.unit.value = unit
+            units.append(time.perf_counter() - t0)
+        records.append(
+            {"cell": cell, "hidden_size": hidden_size, "steps": inspector.trace.steps, "build_seconds": build,
+             "slider_median_seconds": float(np.median(moves)), "slider_max_seconds": max(moves),
+             "unit_median_seconds": float(np.median(units))}
+        )  # fmt: skip
+    return records
+
+
 def format_table(records) -> str:
     head = f"{'cell':<5} {'(B, T, I, H)':<18} {'pass':<17} {'impl':<24} {'ms':>9} {'x torch.nn':>11} {'GFLOP/s':>8}"
     lines = [head, "-" * len(head)]
@@ -130,7 +164,21 @@ def main(argv=None):
     parser.add_argument(
         "--notebooks", action="store_true", help="run every course notebook instead (wall time, peak memory)"
     )
+    parser.add_argument("--widgets", action="store_true", help="time the hidden-state inspector's updates instead")
     args = parser.parse_args(argv)
+    if args.widgets:
+        records = widget_timings()
+        for r in records:
+            print(
+                f"{r['cell']}: {r['hidden_size']} units, {r['steps']} steps: build {r['build_seconds'] * 1e3:.0f} ms "
+                f"(runs the model), slider move median {r['slider_median_seconds'] * 1e3:.1f} ms, "
+                f"max {r['slider_max_seconds'] * 1e3:.1f} ms; "
+                f"unit change median {r['unit_median_seconds'] * 1e3:.1f} ms"
+            )
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(records, f, indent=1)
+        return records
     if args.notebooks:
         from seqlib import course
 
