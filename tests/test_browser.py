@@ -1,0 +1,176 @@
+"""The course as a learner meets it: JupyterLab in a real (headless) Chromium, notebooks run from the menu.
+
+Starts ``jupyter lab`` on 127.0.0.1 with a token over a copy of the notebooks, opens them with Playwright
+driving Debian's Chromium (no browser download), runs every cell, and checks that widgets render and
+respond. Screenshots land in the test's temporary folder. CI installs Chromium (``.ci/run``); elsewhere the
+test is skipped when no Chromium is installed.
+"""
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from seqlib import course
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="needs Debian's chromium (apt-get install chromium); CI installs it and never skips this",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a copy of the notebooks, with its own settings and workspaces."""
+    root = tmp_path_factory.mktemp("lab")
+    work = root / "notebooks"
+    shutil.copytree(course.NOTEBOOKS, work, ignore=shutil.ignore_patterns(".src", ".ipynb_checkpoints"))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
+        "SEQLIB_PROGRESS": str(root / "progress.json"),
+    }
+    log = open(root / "lab.log", "w")  # noqa: SIM115  (the server writes to it until the fixture ends)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("jupyter lab did not start:\n" + (root / "lab.log").read_text()[-3000:])
+    yield {"base": base, "token": token, "root": root}
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def open_notebook(browser, lab, name):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{lab['base']}/lab/tree/{name}?token={lab['token']}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # A fresh JupyterLab may ask which kernel to start; the notebook's own (Python 3) is preselected.
+    deadline = time.time() + 90
+    while "| Idle" not in page.inner_text("#jp-main-statusbar"):
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count() and "Select Kernel" in dialog.inner_text():
+            dialog.get_by_role("button", name="Select").click()
+        if time.time() > deadline:
+            pytest.fail(f"the kernel did not start; status bar: {page.inner_text('.jp-StatusBar')}")
+        page.wait_for_timeout(500)
+    return page, errors
+
+
+def menu(page, top, item):
+    page.get_by_role("menuitem", name=top, exact=True).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+def run_all(page, timeout_s=240):
+    """Clear the stored outputs, run every cell, and wait until every code cell has an execution number."""
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
+        ".every(p => /\\[\\d+\\]/.test(p.textContent))",
+        timeout=timeout_s * 1000,
+    )
+
+
+def assert_no_widget_errors(page):
+    text = page.inner_text(".jp-NotebookPanel")
+    assert "Error displaying widget" not in text
+    assert page.locator(".jp-Dialog").count() == 0, page.inner_text(".jp-Dialog")
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0 or (
+        "Traceback" not in page.inner_text(".jp-NotebookPanel")
+    )
+
+
+def move_slider_and_wait_for_a_new_picture(page, slider_index=0):
+    """Press the right arrow on a slider's handle; return the image's source before and after."""
+    images = page.locator(".jupyter-widgets img")
+    before = images.first.get_attribute("src")
+    handle = page.locator(".jupyter-widgets .noUi-handle").nth(slider_index)
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function(
+        "before => document.querySelector('.jupyter-widgets img').getAttribute('src') !== before", arg=before,
+        timeout=30_000,
+    )  # fmt: skip
+    return before, images.first.get_attribute("src")
+
+
+def test_start_here_runs_its_widget_and_links_the_course(browser, lab, tmp_path):
+    page, errors = open_notebook(browser, lab, "00_start_here.ipynb")
+    run_all(page)
+    page.wait_for_selector(".jupyter-widgets .noUi-handle", timeout=60_000)
+    assert_no_widget_errors(page)
+    readout = page.locator(".widget-readout").first.inner_text()
+    page.locator(".jupyter-widgets .noUi-handle").first.focus()
+    page.locator(".jupyter-widgets .noUi-handle").first.press("ArrowRight")
+    page.wait_for_function(
+        "before => document.querySelector('.widget-readout').textContent !== before", arg=readout, timeout=30_000
+    )
+    page.screenshot(path=str(tmp_path / "00_start_here.png"), full_page=True)
+    for twin in course.sources():  # JupyterLab rewrites relative links to /files/NAME and opens them itself
+        assert page.locator(f".jp-RenderedMarkdown a[href*='/files/{twin.stem}.ipynb']").count() >= 1, twin.stem
+    later = course.sources()[1:]
+    if later:
+        page.locator(f".jp-RenderedMarkdown a[href*='/files/{later[0].stem}.ipynb']").last.click()
+        page.wait_for_selector(f".lm-TabBar-tab:has-text('{later[0].stem}.ipynb')", timeout=30_000)
+    assert not [e for e in errors if "widget" in e.lower()], errors
+    page.close()
+
+
+@pytest.mark.skipif(not (course.NOTEBOOKS / "08_inspecting_hidden_states.ipynb").exists(), reason="notebook 08")
+def test_the_inspector_renders_and_follows_its_slider(browser, lab, tmp_path):
+    page, errors = open_notebook(browser, lab, "08_inspecting_hidden_states.ipynb")
+    run_all(page, timeout_s=400)
+    page.wait_for_selector(".jupyter-widgets img", timeout=60_000)
+    assert_no_widget_errors(page)
+    before, after = move_slider_and_wait_for_a_new_picture(page)
+    assert before != after
+    page.screenshot(path=str(tmp_path / "08_inspecting_hidden_states.png"), full_page=True)
+    assert not [e for e in errors if "widget" in e.lower()], errors
+    page.close()
