@@ -103,3 +103,15 @@ def test_a_torch_step_that_leaves_torch_is_told_so():
 
     result = exercises.torch_gru_step.check(through_numpy)
     assert result.status == NOT_YET and "carries no gradient" in result.message
+
+
+def test_progress_widget_counts_what_passed(progress_file):
+    exercises.reset_progress()
+    exercises.gate.check(exercises.gate.reference)
+    box = exercises.progress()
+    bar, summary = box.children[0].children
+    assert bar.value == 1 and bar.max == len(exercises.EXERCISES)
+    assert f"1 of {len(exercises.EXERCISES)}" in summary.value
+    assert "&#10003; <code>gate</code>" in box.children[1].value
+    exercises.reset_progress()
+    assert exercises.passed() == [] and not progress_file.exists()

@@ -16,7 +16,8 @@ In a notebook::
 printing the expected numbers. A function that still returns None reports "not attempted"; a function that
 raises reports the error instead of raising it, so a notebook always runs top to bottom.
 
-Exercises that pass are recorded in a small JSON file (``progress_path()``, read by ``passed()``); the file is
+Exercises that pass are recorded in a small JSON file (``progress_path()``; ``passed()`` lists them and
+``progress()`` shows them as a widget); the file is
 never needed, and a missing or damaged one is simply started again.
 """
 
@@ -55,5 +56,28 @@ def passed() -> list:
     return [n for n in _read_progress()["passed"] if n in EXERCISES]
 
 
-__all__ = ["CORRECT", "EXERCISES", "NOT_ATTEMPTED", "NOT_YET", "Exercise", "Result", "passed", "progress_path",
+def progress():
+    """A widget with the course's progress: a bar and every exercise, passed or still open."""
+    import ipywidgets as W
+
+    done = set(passed())
+    rows = [
+        f"<li>{'&#10003;' if name in done else '&#9675;'} <code>{name}</code> "
+        f"<span style='color:#555'>({module})</span></li>"
+        for name, module in ((n, EXERCISES[n].reference.__module__.rsplit(".", 1)[-1]) for n in EXERCISES)
+    ]
+    bar = W.IntProgress(value=len(done), min=0, max=len(EXERCISES), description="exercises", bar_style="success")
+    summary = W.HTML(f"<b>{len(done)} of {len(EXERCISES)}</b> exercises passed (recorded in {progress_path()})")
+    return W.VBox([W.HBox([bar, summary]), W.HTML("<ul style='list-style:none'>" + "".join(rows) + "</ul>")])
+
+
+def reset_progress() -> None:
+    """Forget every passed exercise (for a teacher handing the course to a new class on the same account)."""
+    path = progress_path()
+    if path.exists():
+        path.unlink()
+
+
+__all__ = ["CORRECT", "EXERCISES", "NOT_ATTEMPTED", "NOT_YET", "Exercise", "Result", "passed", "progress",
+           "progress_path", "reset_progress",
            *EXERCISES]  # fmt: skip
