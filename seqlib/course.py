@@ -6,6 +6,7 @@ kernel and stores the outputs, so readers see results before running anything.
 
     python -m seqlib.course build                 # every notebook (or name some: build 02 03)
     python -m seqlib.course report                # run them all without writing; wall time and peak memory
+    python -m seqlib.course readme                # write the course map into README.md
 
 The report is the course's budget check: each notebook should run in 60 s or less on a 2-core CPU and
 keep its kernel under 1.5 GB (Binder gives 2 GB).
@@ -52,13 +53,28 @@ def describe(path: Path) -> dict:
     return {"stem": path.stem, "title": title, "summary": summary, "minutes": minutes}
 
 
-def course_map() -> str:
-    """The course map as a Markdown table with links, one row per notebook that exists."""
+def course_map(prefix: str = "") -> str:
+    """The course map as a Markdown table with links, one row per notebook that exists.
+
+    ``prefix`` goes in front of each link (``"notebooks/"`` for the README at the top of the repository).
+    """
     rows = ["| notebook | what it teaches | time |", "|---|---|---|"]
     for path in sources():
         d = describe(path)
-        rows.append(f"| [{d['title']}]({d['stem']}.ipynb) | {d['summary']} | {d['minutes']} min |")
+        rows.append(f"| [{d['title']}]({prefix}{d['stem']}.ipynb) | {d['summary']} | {d['minutes']} min |")
     return "\n".join(rows)
+
+
+MAP_START, MAP_END = "<!-- course map: python -m seqlib.course readme -->", "<!-- end of course map -->"
+
+
+def update_readme(path: Path = ROOT / "README.md") -> bool:
+    """Write the course map between its markers in the README; returns whether anything changed."""
+    text = path.read_text()
+    start, end = text.index(MAP_START) + len(MAP_START), text.index(MAP_END)
+    new = text[:start] + "\n" + course_map("notebooks/") + "\n" + text[end:]
+    path.write_text(new)
+    return new != text
 
 
 def read_twin(path: Path):
@@ -117,9 +133,12 @@ def format_report(records) -> str:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m seqlib.course", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["build", "report"])
+    parser.add_argument("command", choices=["build", "report", "readme"])
     parser.add_argument("names", nargs="*", help="notebook numbers or names (default: all)")
     args = parser.parse_args(argv)
+    if args.command == "readme":
+        print("README.md updated" if update_readme() else "README.md already up to date")
+        return None
     records = run(args.names or None, write=args.command == "build")
     print(format_report(records))
     return records

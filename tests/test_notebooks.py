@@ -69,3 +69,11 @@ def test_course_map_lists_every_notebook():
     for twin in TWINS:
         assert f"]({twin.stem}.ipynb)" in table
         assert course.describe(twin)["summary"], f"{twin.stem} needs an '**In one sentence:**' line"
+
+
+def test_readme_course_map_is_current():
+    readme = (course.ROOT / "README.md").read_text()
+    start = readme.index(course.MAP_START) + len(course.MAP_START)
+    assert readme[start : readme.index(course.MAP_END)].strip() == course.course_map("notebooks/"), (
+        "run  python -m seqlib.course readme"
+    )
