@@ -116,7 +116,7 @@ def draw_saturation(ax, fractions: dict, title="gate saturation"):
     ax.bar(x, high, bottom=1 - high, color="#fde725", edgecolor="black", label="> 0.9 (open)")
     ax.set_xticks(x, [GATE_LABELS[n] for n in names])
     ax.set(ylim=(0, 1), ylabel="fraction of time", title=title)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")  # outside: the bars fill the axes
 
 
 def pca(points: np.ndarray, k: int = 2) -> np.ndarray:

@@ -180,6 +180,18 @@ class Comparison:
         self.left.text.observe(lambda c: setattr(self.right.text, "value", c["new"]), "value")
         self.box = W.HBox([self.left.box, self.right.box])
 
+    def snapshot(self):
+        """Both current views side by side, as one static PNG."""
+        from IPython.display import Image
+
+        left, right = (PIL.Image.open(io.BytesIO(x.snapshot().data)) for x in (self.left, self.right))
+        joined = PIL.Image.new("RGBA", (left.width + right.width, max(left.height, right.height)), "white")
+        joined.paste(left, (0, 0))
+        joined.paste(right, (left.width, 0))
+        buffer = io.BytesIO()
+        joined.save(buffer, format="png")
+        return Image(buffer.getvalue())
+
     def _ipython_display_(self):
         from IPython.display import display
 
@@ -229,8 +241,10 @@ def saturation(model, task, n: int = 100, split: str = "test"):
     return fractions, fig
 
 
-def trajectory(model, task, examples):
+def trajectory(model, task, examples, title=None):
     """Hidden states of several inputs over time, projected on two principal components; returns the figure."""
-    fig = Figure(figsize=(5.5, 4), layout="constrained", dpi=DPI)
-    viz.draw_trajectory(fig.add_subplot(), [trace(model, task, e) for e in examples])
+    fig = Figure(figsize=(7, 5), layout="constrained", dpi=96)
+    ax = fig.add_subplot()
+    viz.draw_trajectory(ax, [trace(model, task, e) for e in examples])
+    ax.set_title(title or f"{model.config.cell.upper()} hidden-state trajectories")
     return fig

@@ -110,3 +110,16 @@ def test_snapshot_is_a_png_of_the_current_view(model, task):
     snap = ins.snapshot()
     assert snap.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert all(a.get_animated() for a in ins.animated)  # blitting still works afterwards
+
+
+def test_comparison_snapshot_joins_both_views(task):
+    lstm = sto.Seq2Seq.for_task(task, cell="lstm", hidden_size=8, embed_size=4)
+    gru = sto.Seq2Seq.for_task(task, cell="gru", hidden_size=8, embed_size=4)
+    both = widgets.compare(lstm, gru, task, "12+3")
+    import io
+
+    import PIL.Image
+
+    joined = PIL.Image.open(io.BytesIO(both.snapshot().data))
+    one = PIL.Image.open(io.BytesIO(both.left.snapshot().data))
+    assert joined.width == 2 * one.width and joined.height == one.height

@@ -51,7 +51,7 @@ class Exercise:
 
     def check(self, fn=None) -> Result:
         if fn is None:
-            return self._record(NOT_ATTEMPTED, f"pass your function: check({self.reference.__name__}).")
+            return self._record(NOT_ATTEMPTED, f"pass your function: check({self.name}).")
         rng = np.random.default_rng(0)
         for args in self.cases(rng):
             try:
