@@ -28,6 +28,7 @@ class History:
     accuracy: list = field(default_factory=list)
     train_seconds: list = field(default_factory=list)
     wall_seconds: list = field(default_factory=list)
+    epoch_fraction: list = field(default_factory=list)
     target_accuracy: float | None = None
     seconds_to_target: float | None = None
     stopped_because: str = ""
@@ -38,7 +39,9 @@ class History:
 
     @property
     def seconds_per_epoch(self) -> float:
-        return self.train_seconds[-1] / self.epoch[-1] if self.epoch else float("nan")
+        """Training seconds per full pass over the training set (a pass cut short by the budget counts for the
+        fraction of its batches that ran)."""
+        return self.train_seconds[-1] / sum(self.epoch_fraction) if self.epoch else float("nan")
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -92,6 +95,7 @@ def run(train_step, predict, task, *, epochs, max_seconds, target_accuracy, batc
         while True:
             epoch += 1
             losses, out_of_time = [], False
+            batches_per_epoch = -(-len(task.train) // batch_size)
             for batch in task.batches("train", batch_size=batch_size, seed=seed + epoch):
                 t0 = time.perf_counter()
                 losses.append(float(train_step(batch)))
@@ -109,6 +113,7 @@ def run(train_step, predict, task, *, epochs, max_seconds, target_accuracy, batc
             history.accuracy.append(accuracy)
             history.train_seconds.append(trained)
             history.wall_seconds.append(time.perf_counter() - start)
+            history.epoch_fraction.append(len(losses) / batches_per_epoch)
             bar.update(1)
             bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{accuracy:.4f}", s=f"{trained:.1f}")
             if target_accuracy is not None and accuracy >= target_accuracy:
