@@ -163,6 +163,17 @@ def test_start_here_runs_its_widget_and_links_the_course(browser, lab, tmp_path)
     page.close()
 
 
+def test_gates_notebook_renders_its_widgets(browser, lab, tmp_path):
+    page, errors = open_notebook(browser, lab, "01_gates.ipynb")
+    run_all(page)
+    page.wait_for_selector(".jupyter-widgets img", timeout=60_000)
+    assert_no_widget_errors(page)
+    assert page.locator(".jupyter-widgets .noUi-handle").count() >= 8  # interact's four and the playground's four
+    page.screenshot(path=str(tmp_path / "01_gates.png"), full_page=True)
+    assert not [e for e in errors if "widget" in e.lower()], errors
+    page.close()
+
+
 @pytest.mark.skipif(not (course.NOTEBOOKS / "08_inspecting_hidden_states.ipynb").exists(), reason="notebook 08")
 def test_the_inspector_renders_and_follows_its_slider(browser, lab, tmp_path):
     page, errors = open_notebook(browser, lab, "08_inspecting_hidden_states.ipynb")

@@ -172,6 +172,20 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# The same gate as a picture that follows its sliders: `seqlib.widgets.gate_playground()` draws σ(w·x + b) over all
+# inputs, marks the chosen $x$, and says how much of $v$ passes. (Its `.snapshot()` below is the first view, for
+# readers without a running kernel.)
+
+# %%
+from IPython.display import display
+
+from seqlib import widgets
+
+playground = widgets.gate_playground()
+display(playground)
+playground.snapshot()
+
+# %% [markdown]
 # A large $|w|$ makes the gate close to a real on/off switch that flips at $x = -b/w$; a small $|w|$ makes it a
 # gentle dimmer. A negative $w$ turns it around: the gate then closes as $x$ grows. With $w = 0$ the gate ignores
 # its input and stays at $\sigma(b)$ — a constant fraction.
