@@ -21,6 +21,14 @@ def random_state(cell, batch, hidden, rng, dtype=np.float64):
     return (one(), one()) if cell == "lstm" else one()
 
 
+@pytest.fixture(autouse=True)
+def progress_file(tmp_path, monkeypatch):
+    """Exercises record passes in a JSON file: every test gets its own, never the user's ~/.seqlib."""
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv("SEQLIB_PROGRESS", str(path))
+    return path
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

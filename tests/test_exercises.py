@@ -9,13 +9,6 @@ from seqlib import exercises
 from seqlib.exercises import CORRECT, NOT_ATTEMPTED, NOT_YET
 
 
-@pytest.fixture(autouse=True)
-def progress_file(tmp_path, monkeypatch):
-    path = tmp_path / "progress.json"
-    monkeypatch.setenv("SEQLIB_PROGRESS", str(path))
-    return path
-
-
 @pytest.mark.parametrize("name", sorted(exercises.EXERCISES))
 def test_reference_passes_and_skeleton_is_not_attempted(name):
     ex = exercises.EXERCISES[name]
@@ -56,6 +49,19 @@ def test_a_function_that_raises_is_feedback_not_a_crash():
 
     result = exercises.lstm_step.check(broken)
     assert result.status == NOT_YET and "raised ValueError" in result.message and "x @ W_hh" in result.message
+
+
+@pytest.mark.parametrize("name", sorted(exercises.EXERCISES))
+def test_every_solution_is_runnable_code_that_passes(name, capsys):
+    import torch
+
+    ex = exercises.EXERCISES[name]
+    ex.solution()
+    code = capsys.readouterr().out
+    assert code.startswith(f"def {name}(")
+    namespace = {"np": np, "snp": exercises.cells.snp, "torch": torch}
+    exec(code, namespace)
+    assert ex.check(namespace[name]).status == CORRECT
 
 
 def test_hints_are_graded_and_the_solution_is_code(capsys):
