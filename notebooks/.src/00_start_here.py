@@ -66,7 +66,9 @@ print(f"CUDA GPU    {'yes: ' + torch.cuda.get_device_name(0) if torch.cuda.is_av
 # ## A first look at an LSTM
 #
 # An LSTM layer reads a batch of sequences and returns one output per time step, plus its final state. seqlib is
-# *batch-first*: inputs are `(batch, time, features)`. An LSTM's state is a pair `(h, c)`; a GRU's is a single `h`.
+# *batch-first*: inputs are `(batch, time, features)`. The output at each step is the hidden state `h`, a vector of
+# `hidden_size` numbers (16 here, chosen freely); an LSTM also carries a second vector, its memory `c`, so its state
+# is the pair `(h, c)`, while a GRU's is `h` alone. Notebooks 02 and 03 build both from their equations.
 # Cells marked `# NBVAL_CHECK_OUTPUT` print facts that the course's tests check on every change.
 
 # %%
@@ -95,7 +97,7 @@ except TypeError as error:
 # ## Widgets
 #
 # Some notebooks let you move sliders and watch what changes. If the slider below does not appear, the widget
-# extension is missing: the course's `requirements.txt` installs it. Below the widget, a static figure shows the
+# extension is missing: the course's `requirements.txt` installs it. Above the slider, a static figure shows the
 # same curves, so the notebook also reads well where widgets cannot run (GitHub, nbviewer).
 
 # %%
@@ -108,7 +110,7 @@ ax.plot(a, snp.sigmoid(a), label="σ(a): a gate, between 0 and 1")
 ax.plot(a, np.tanh(a), "--", label="tanh(a): a value, between -1 and 1")
 ax.set(xlabel="pre-activation a", ylabel="output", title="The two squashing functions of LSTMs and GRUs")
 ax.axhline(0, color="grey", lw=0.5)
-ax.legend(loc="upper left")
+ax.legend(loc="lower right")
 plt.show()
 
 

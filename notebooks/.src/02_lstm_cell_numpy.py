@@ -38,7 +38,7 @@ torch.manual_seed(0)  # torch.nn's initial weights, drawn below
 rng = np.random.default_rng(0)  # every other random draw comes from here or from seed=0
 
 # %% [markdown]
-# ## Two states and four gates
+# ## Two states, three gates and a candidate
 #
 # Notebook 01 ended with a measurement: in a vanilla RNN, whose state passes through $W_h$ and a tanh at every
 # step, a change at the first input fades geometrically when $W_h$ is small (and blows up when it is large), while
@@ -98,7 +98,7 @@ print(inspect.getsource(F.lstm_step))
 #
 # | equation | line in `lstm_step` |
 # |---|---|
-# | $a = x_t W_{ih}^\top + b_{ih} + h_{t-1} W_{hh}^\top + b_{hh}$, all four gates at once, shape `(batch, 4H)` | `xw` (computed by the caller) `a = h_prev @ W_hh.T`, `a += xw`, `a += b_hh` |
+# | $a = x_t W_{ih}^\top + b_{ih} + h_{t-1} W_{hh}^\top + b_{hh}$, all four blocks (three gates and the candidate) at once, shape `(batch, 4H)` | `xw` (computed by the caller) `a = h_prev @ W_hh.T`, `a += xw`, `a += b_hh` |
 # | cut $a$ into the gate blocks, in the order i, f, g, o | `a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)` |
 # | $i_t = \sigma(\dots)$ | `i = sigmoid(a_i)` |
 # | $f_t = \sigma(\dots)$ | `f = sigmoid(a_f)` |
@@ -154,7 +154,8 @@ print(f"cell state   c = f·c_prev + i·g = {f:.4f}·1 + {i:.4f}·({g:+.4f}) = {
 print(f"output       h = o·tanh(c) = {o:.4f}·{math.tanh(c):.4f} = {h:.4f}")
 
 # %% [markdown]
-# The forget gate is wide open (its input pushes it to $a_f = 3$), so almost all of the old memory $c_{t-1} = 1$
+# The forget gate is wide open (its pre-activation is $a_f = 3$: the input, the bias and the recurrent term add 1
+# each), so almost all of the old memory $c_{t-1} = 1$
 # survives; the input gate lets in a good part of a strongly negative candidate, which pulls the memory down.
 # The output gate then shows a fraction of $\tanh(c_t)$ as $h_t$.
 #
@@ -310,7 +311,7 @@ def run(lstm, x):
 
 settings = {"torch.nn's init": None, "forget_bias = 1": 1.0, "forget_bias = 3": 3.0}
 forget_gates, gaps = {}, {}
-print(f"{'':<16} {'mean f':>6}  {'factor per step':>15}  {'steps until below 1%':>20}")
+print(f"{'':<16} {'mean f':>6}  {'factor per step':>15}  {'first step below 1%':>20}")
 for label, forget_bias in settings.items():
     lstm = snp.LSTM(1, H, seed=0, forget_bias=forget_bias)
     cs, fs = run(lstm, x)
@@ -318,7 +319,7 @@ for label, forget_bias in settings.items():
     gap = gap / gap[0]
     forget_gates[label], gaps[label] = fs.ravel(), gap
     below = np.flatnonzero(gap < 0.01)
-    when = f"{below[0]:d}" if below.size else f"never in {steps}"
+    when = f"t = {below[0] + 1:d}" if below.size else f"never in {steps}"  # gap[0] is step t = 1
     print(f"{label:<16} {fs.mean():6.2f}  {gap[20] ** (1 / 20):15.2f}  {when:>20}")
 
 # %%
@@ -340,7 +341,9 @@ plt.show()
 # The histogram shows the cause: raising the forget bias moves the forget gate's values towards 1. The right panel
 # shows the effect: the larger the forget gate, the more slowly the change at step 1 fades from the cell state —
 # the printed factor per step rises with the mean forget gate, and with the largest bias the change is still
-# there at the end. An LSTM that has to carry information over many steps can learn to hold $f$ near 1 on the units
+# there at the end. The factor is above the mean of $f$ itself because the direct path through $c$ is not the
+# only one: the change also reaches later steps through $h$ and the gates it feeds, which is why the largest
+# forget bias keeps it almost whole. An LSTM that has to carry information over many steps can learn to hold $f$ near 1 on the units
 # that store it, and to drop it towards 0 when the stored content should be erased; `forget_bias=1.0` only makes
 # the starting point lean towards remembering, so that gradients from distant steps reach the weights from the first
 # update on.
@@ -375,7 +378,7 @@ exercise.check(lstm_step)
 #
 # - An LSTM carries a memory $c$ and an output $h$. Three σ gates and a tanh candidate are computed from $x_t$ and
 #   $h_{t-1}$: $c_t = f_t \odot c_{t-1} + i_t \odot g_t$ and $h_t = o_t \odot \tanh(c_t)$.
-# - torch.nn and seqlib stack the four gates' weights in one `W_ih (4H, I)`, one `W_hh (4H, H)` and two biases,
+# - torch.nn and seqlib stack the weights of the three gates and the candidate (i, f, g, o) in one `W_ih (4H, I)`, one `W_hh (4H, H)` and two biases,
 #   in the order i, f, g, o; a layer has $4H(I + H + 2)$ parameters. Other libraries use other orders.
 # - One step by hand, seqlib's `lstm_step`, its `LSTMCell` and its `LSTM` layer all agree, and the layer equals
 #   `torch.nn.LSTM` to better than $10^{-10}$ after `LSTM.from_torch`.

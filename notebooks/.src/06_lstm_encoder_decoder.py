@@ -60,7 +60,9 @@ notebook_start = time.perf_counter()
 # The model sees a sum as a string of characters, `"123+45"`, and must write the answer, `"168"`, one digit at a
 # time. No arithmetic is built in: the model gets 20 000 worked examples and has to discover carrying by itself.
 # Test problems never occur in training, so the held-out **exact match** (the whole answer right, every digit)
-# measures whether it learned to add, not whether it memorised.
+# measures whether it learned to add, not whether it memorised. (Training below stops as soon as that test
+# accuracy reaches the target, which flatters the final number slightly: a stricter study, like notebook 10's,
+# decides on a validation split carved from the training data.)
 #
 # The task can change what the model sees without changing the problem: `reverse=True` feeds the source
 # backwards, `reverse_target=True` makes the decoder write the answer least-significant digit first. The splits
@@ -75,7 +77,16 @@ for source, target in task.train[:3]:
     )
 
 # %% [markdown]
-# A batch is a dictionary of padded integer arrays. Ids 0, 1 and 2 are PAD, BOS and EOS. For the target
+# **Words used from here on.** Each character is a *token* with an integer *id* in a *vocabulary* (the source and
+# the target have their own, so the same digit can have different ids on the two sides). A network cannot read ids
+# as numbers, so each id picks a row of a learned matrix, its *embedding*: a vector of `embed_size` numbers. At
+# the other end, the decoder's state is multiplied by an output matrix to give one score per target token, the
+# *logits*; the *softmax* turns scores into probabilities ($p_k = e^{s_k} / \sum_j e^{s_j}$), *argmax* picks the
+# most probable token, and the loss is the *cross-entropy* $-\log p_{\text{true token}}$, averaged over the real
+# target positions.
+#
+# A batch is a dictionary of padded integer arrays. Ids 0, 1 and 2 are PAD (filler after a short sequence), BOS
+# (begin of sequence) and EOS (end of sequence). Below is the second example of the batch. For the target
 # $y_1 \dots y_T$ the decoder's **inputs** are `BOS y1 … yT` and its **targets** `y1 … yT EOS`: at every step it
 # reads the previous true token and must predict the next one. `mask` is True on real target positions.
 
@@ -85,6 +96,12 @@ batch = next(task.batches("train", batch_size=4, seed=SEED))
 for key in ["src", "src_lengths", "dec_in", "dec_out", "mask"]:
     print(f"{key:<12} {str(batch[key].shape):<8}", batch[key][1].tolist())
 print("sources:", batch["sources"], " targets:", batch["targets"])
+row = (batch["sources"][1], batch["targets"][1])
+print(
+    f"row 1 is {row[0]} -> {row[1]}; the model reads {task.prepare(row[0])!r} and writes {task.prepare_target(row[1])!r}"
+)
+print("source ids:", {t: i for i, t in enumerate(task.source_vocab.tokens)})
+print("target ids:", {t: i for i, t in enumerate(task.target_vocab.tokens)})
 
 # %% [markdown]
 # ## Part 1 — the encoder
