@@ -69,9 +69,39 @@ def lab(tmp_path_factory):
         server.kill()
         pytest.fail("jupyter lab did not start:\n" + (root / "lab.log").read_text()[-3000:])
     yield {"base": base, "token": token, "root": root}
+    shut_down_kernels({"base": base, "token": token})
     server.terminate()
     server.wait(timeout=30)
     log.close()
+
+
+def shut_down_kernels(lab):
+    """Stop every kernel the browser started, so that one notebook's kernel never slows the next test."""
+    import json
+
+    sessions = json.load(urllib.request.urlopen(f"{lab['base']}/api/sessions?token={lab['token']}", timeout=10))
+    for session in sessions:
+        request = urllib.request.Request(
+            f"{lab['base']}/api/sessions/{session['id']}?token={lab['token']}", method="DELETE"
+        )
+        urllib.request.urlopen(request, timeout=30)
+
+
+@pytest.fixture
+def notebook_page(browser, lab, tmp_path):
+    """A fresh browser context per test; on the way out a screenshot (kept on failure too) and no kernels left."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pages = []
+
+    def open_page(name):
+        pages.append(open_notebook(context, lab, name))
+        return pages[-1]
+
+    yield open_page
+    for k, (page, _) in enumerate(pages):
+        page.screenshot(path=str(tmp_path / f"page{k}.png"), full_page=True)
+    context.close()
+    shut_down_kernels(lab)
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +114,13 @@ def browser():
         b.close()
 
 
-def open_notebook(browser, lab, name):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def open_notebook(context, lab, name):
+    page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{lab['base']}/lab/tree/{name}?token={lab['token']}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # ?reset: start from an empty workspace, not from the tabs an earlier test left open
+    page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
     # A fresh JupyterLab may ask which kernel to start; the notebook's own (Python 3) is preselected.
     deadline = time.time() + 90
     while "| Idle" not in page.inner_text("#jp-main-statusbar"):
@@ -110,6 +141,7 @@ def menu(page, top, item):
 def run_all(page, timeout_s=240):
     """Clear the stored outputs, run every cell, and wait until every code cell has an execution number."""
     menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function("() => document.querySelectorAll('.jp-OutputArea-output').length === 0", timeout=30_000)
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
@@ -141,10 +173,10 @@ def move_slider_and_wait_for_a_new_picture(page, slider_index=0):
     return before, images.first.get_attribute("src")
 
 
-def test_start_here_runs_its_widget_and_links_the_course(browser, lab, tmp_path):
-    page, errors = open_notebook(browser, lab, "00_start_here.ipynb")
+def test_start_here_runs_its_widget_and_links_the_course(notebook_page):
+    page, errors = notebook_page("00_start_here.ipynb")
     run_all(page)
-    page.wait_for_selector(".jupyter-widgets .noUi-handle", timeout=60_000)
+    page.wait_for_selector(".jupyter-widgets .noUi-handle", timeout=120_000)
     assert_no_widget_errors(page)
     readout = page.locator(".widget-readout").first.inner_text()
     page.locator(".jupyter-widgets .noUi-handle").first.focus()
@@ -152,7 +184,6 @@ def test_start_here_runs_its_widget_and_links_the_course(browser, lab, tmp_path)
     page.wait_for_function(
         "before => document.querySelector('.widget-readout').textContent !== before", arg=readout, timeout=30_000
     )
-    page.screenshot(path=str(tmp_path / "00_start_here.png"), full_page=True)
     for twin in course.sources():  # JupyterLab rewrites relative links to /files/NAME and opens them itself
         assert page.locator(f".jp-RenderedMarkdown a[href*='/files/{twin.stem}.ipynb']").count() >= 1, twin.stem
     later = course.sources()[1:]
@@ -160,28 +191,23 @@ def test_start_here_runs_its_widget_and_links_the_course(browser, lab, tmp_path)
         page.locator(f".jp-RenderedMarkdown a[href*='/files/{later[0].stem}.ipynb']").last.click()
         page.wait_for_selector(f".lm-TabBar-tab:has-text('{later[0].stem}.ipynb')", timeout=30_000)
     assert not [e for e in errors if "widget" in e.lower()], errors
-    page.close()
 
 
-def test_gates_notebook_renders_its_widgets(browser, lab, tmp_path):
-    page, errors = open_notebook(browser, lab, "01_gates.ipynb")
+def test_gates_notebook_renders_its_widgets(notebook_page):
+    page, errors = notebook_page("01_gates.ipynb")
     run_all(page)
-    page.wait_for_selector(".jupyter-widgets img", timeout=60_000)
+    page.wait_for_selector(".jupyter-widgets img", timeout=120_000)
     assert_no_widget_errors(page)
     assert page.locator(".jupyter-widgets .noUi-handle").count() >= 8  # interact's four and the playground's four
-    page.screenshot(path=str(tmp_path / "01_gates.png"), full_page=True)
     assert not [e for e in errors if "widget" in e.lower()], errors
-    page.close()
 
 
 @pytest.mark.skipif(not (course.NOTEBOOKS / "08_inspecting_hidden_states.ipynb").exists(), reason="notebook 08")
-def test_the_inspector_renders_and_follows_its_slider(browser, lab, tmp_path):
-    page, errors = open_notebook(browser, lab, "08_inspecting_hidden_states.ipynb")
+def test_the_inspector_renders_and_follows_its_slider(notebook_page):
+    page, errors = notebook_page("08_inspecting_hidden_states.ipynb")
     run_all(page, timeout_s=400)
-    page.wait_for_selector(".jupyter-widgets img", timeout=60_000)
+    page.wait_for_selector(".jupyter-widgets img", timeout=120_000)
     assert_no_widget_errors(page)
     before, after = move_slider_and_wait_for_a_new_picture(page)
     assert before != after
-    page.screenshot(path=str(tmp_path / "08_inspecting_hidden_states.png"), full_page=True)
     assert not [e for e in errors if "widget" in e.lower()], errors
-    page.close()
