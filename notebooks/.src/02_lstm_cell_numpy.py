@@ -77,7 +77,11 @@ rng = np.random.default_rng(0)  # every other random draw comes from here or fro
 # \end{aligned}
 # $$
 #
-# Four gates times two kinds of weights would be eight matrices. torch.nn stacks them instead, gate blocks one
+# The subscripts name two things: the first letter says what the weight multiplies ($i$ for the input $x_t$, $h$
+# for the previous state $h_{t-1}$), the second which block it feeds ($i$, $f$, $g$ or $o$). So $W_{hf}$ carries
+# $h_{t-1}$ into the forget gate, and $W_{ii}$ carries the input into the input gate.
+#
+# Four blocks times two kinds of weights would be eight matrices. torch.nn stacks them instead, blocks one
 # under the other in the order **i, f, g, o**, so that one matrix product computes all four pre-activations:
 #
 # $$
@@ -136,7 +140,7 @@ def sigma(a):  # σ of one plain number
     return 1 / (1 + math.exp(-a))
 
 
-# W_ix · x_t           + b_ix + W_hx · h_prev + b_hx
+# W_i<gate> · x_t      + b_i<gate> + W_h<gate> · h_prev + b_h<gate>
 a_i = (0.5 * 1 + 0.25 * 2) + 0 + (1 * 0.5) + (-1)
 a_f = (0.0 * 1 + 0.5 * 2) + 1 + (2 * 0.5) + 0
 a_g = (1.0 * 1 - 1.0 * 2) + 0 + (-2 * 0.5) + 0.5
@@ -263,7 +267,10 @@ print("blocks read as i, f, o, g: max |diff| > 0.01:", bool(np.abs(out_misread -
 #
 # $$\frac{\partial c_t}{\partial c_{t-1}}\bigg|_{\text{direct}} = \operatorname{diag}(f_t).$$
 #
-# (The change also reaches the gates through $h_{t-1}$; that path goes through $W_{hh}$ and squashing, like a
+# The left side is a *Jacobian*: the matrix of how each entry of $c_t$ changes when one entry of $c_{t-1}$ changes.
+# It is diagonal because unit $j$ of $c_t$ depends only on unit $j$ of $c_{t-1}$: a change to one unit's memory is
+# scaled by that unit's forget gate and touches no other unit. (Notebook 04 follows such products of Jacobians
+# backwards through many steps, which is how gradients reach early inputs.) The change also reaches the gates through $h_{t-1}$; that path goes through $W_{hh}$ and squashing, like a
 # vanilla RNN's.) So the memory is kept for as long as the forget gate stays near 1. What decides that at the start
 # of training is the forget gate's bias $b_{if} + b_{hf}$. torch.nn draws it at random around 0, which puts $f$
 # around $\sigma(0) = 0.5$; `forget_bias=1.0` sets it to 1 instead (Jozefowicz et al., 2015 recommend this, and

@@ -66,7 +66,9 @@ print(task)
 #
 # Here is the kind of encoder-decoder most tutorials write, on `torch.nn` layers, first with LSTMs and then
 # converted to GRUs. Both are complete (they run below) and both read the encoder's state at each source's last
-# real token, through `pack_padded_sequence`.
+# real token, through `pack_padded_sequence` — torch.nn's way of doing what seqlib's `lengths=` did in notebook 06.
+# `nn.Embedding` is the learned table of token vectors (`embed` numbers per token) and `nn.Linear` the output
+# projection to one score per target token.
 
 
 # %%
