@@ -26,7 +26,11 @@ def param_shapes(cell: str, input_size: int, hidden_size: int) -> dict:
 
 
 def count_params(cell: str, input_size: int, hidden_size: int) -> int:
-    """G * (H*I + H*H + 2H): 4 gates for an LSTM, 3 for a GRU, so a GRU has 3/4 of the parameters."""
+    """G * (H*I + H*H + 2H): 4 gates for an LSTM, 3 for a GRU, so a GRU has 3/4 of the parameters.
+
+    This counts torch.nn's two bias vectors. Where the two are only ever added (every LSTM gate, and every gate of
+    a reset-before GRU) one of them is redundant, which is why Keras, with one bias there, counts G*H fewer.
+    """
     return sum(int(np.prod(s)) for s in param_shapes(cell, input_size, hidden_size).values())
 
 

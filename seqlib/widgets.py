@@ -25,14 +25,13 @@ from seqlib import viz
 from seqlib.numpy.functional import sigmoid
 from seqlib.trace import trace
 
+DPI = 72
+
 
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
-
-
-DPI = 72
 
 
 class _FigureWidget:
